@@ -1,0 +1,70 @@
+/**
+ * Diagnostics channels the library publishes on (node:diagnostics_channel). Silent unless someone
+ * subscribes; messages never contain tokens, assertions, proofs, keys or query strings.
+ *
+ * @example
+ * import { subscribe } from 'node:diagnostics_channel';
+ * subscribe(CHANNELS.request, (m) => console.log(m));
+ */
+import { channel } from 'node:diagnostics_channel';
+
+/** Channel names. */
+export const CHANNELS = {
+  /** {@link TokenFetchEvent} after each token request finishes (success or failure). */
+  tokenFetch: 'okta-m2m:token:fetch',
+  /** {@link TokenCacheEvent} on every token lookup. */
+  tokenCache: 'okta-m2m:token:cache',
+  /** {@link RequestEvent} after each HTTP attempt. */
+  request: 'okta-m2m:request',
+  /** {@link RetryEvent} before each retry wait. */
+  retry: 'okta-m2m:retry',
+  /** {@link BreakerEvent} on each circuit-breaker state change. */
+  breaker: 'okta-m2m:breaker',
+} as const;
+
+export interface TokenFetchEvent {
+  durationMs: number;
+  outcome: 'success' | 'error';
+  status?: number | undefined;
+  error?: string | undefined;
+  tokenType?: 'Bearer' | 'DPoP' | undefined;
+  /** 1 for the first request; more when a DPoP nonce handshake needed several. */
+  requests: number;
+}
+
+export interface TokenCacheEvent {
+  result: 'hit' | 'miss' | 'refresh-ahead';
+}
+
+export interface RequestEvent {
+  operation: string;
+  method: string;
+  /** Path only. */
+  path: string;
+  attempt: number;
+  status?: number | undefined;
+  /** Failure class when there was no response: `timeout`, `network`. */
+  failure?: 'timeout' | 'network' | undefined;
+  durationMs: number;
+}
+
+export interface RetryEvent {
+  operation: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface BreakerEvent {
+  from: 'closed' | 'open' | 'half-open';
+  to: 'closed' | 'open' | 'half-open';
+}
+
+/** Channel objects, created once. */
+export const channels = {
+  tokenFetch: channel(CHANNELS.tokenFetch),
+  tokenCache: channel(CHANNELS.tokenCache),
+  request: channel(CHANNELS.request),
+  retry: channel(CHANNELS.retry),
+  breaker: channel(CHANNELS.breaker),
+};

@@ -1,0 +1,127 @@
+/**
+ * The metrics the guide asks for (token fetch latency, cache hits and misses, responses by class and status,
+ * retries, breaker state), counted in memory and published on diagnostics channels. One instance per client;
+ * every module reports through it, so counting and publishing live in one place.
+ */
+import {
+  channels,
+  type BreakerEvent,
+  type RequestEvent,
+  type RetryEvent,
+  type TokenCacheEvent,
+  type TokenFetchEvent,
+} from './events.js';
+
+/** A point-in-time copy of the counters. Contains no secrets and no identifiers. */
+export interface MetricsSnapshot {
+  token: {
+    fetches: number;
+    fetchErrors: number;
+    /** Token HTTP requests, including DPoP nonce round trips. */
+    requests: number;
+    /** Latency of finished fetches in ms: count, sum, max, and the last 256 samples' p50/p95. */
+    latencyMs: { count: number; sum: number; max: number; p50: number; p95: number };
+    cache: { hits: number; misses: number; refreshAhead: number };
+  };
+  requests: {
+    total: number;
+    byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number; failed: number };
+    byStatus: Record<string, number>;
+    byOperation: Record<string, number>;
+  };
+  retries: { total: number; byReason: Record<string, number> };
+  breaker: { state: 'closed' | 'open' | 'half-open'; opened: number };
+}
+
+const SAMPLE_WINDOW = 256;
+
+/** Counts events and publishes them on the library's diagnostics channels. */
+export class Metrics {
+  #token = { fetches: 0, fetchErrors: 0, requests: 0, count: 0, sum: 0, max: 0 };
+  #samples: number[] = [];
+  #cache = { hits: 0, misses: 0, refreshAhead: 0 };
+  #requests = { total: 0, c2: 0, c3: 0, c4: 0, c5: 0, failed: 0 };
+  #byStatus = new Map<number, number>();
+  #byOperation = new Map<string, number>();
+  #retries = 0;
+  #retryReasons = new Map<string, number>();
+  #breakerState: BreakerEvent['to'] = 'closed';
+  #breakerOpened = 0;
+
+  tokenFetch(event: TokenFetchEvent): void {
+    const t = this.#token;
+    t.fetches++;
+    if (event.outcome === 'error') t.fetchErrors++;
+    t.requests += event.requests;
+    t.count++;
+    t.sum += event.durationMs;
+    if (event.durationMs > t.max) t.max = event.durationMs;
+    this.#samples.push(event.durationMs);
+    if (this.#samples.length > SAMPLE_WINDOW) this.#samples.shift();
+    if (channels.tokenFetch.hasSubscribers) channels.tokenFetch.publish(event);
+  }
+
+  tokenCache(event: TokenCacheEvent): void {
+    if (event.result === 'hit') this.#cache.hits++;
+    else if (event.result === 'miss') this.#cache.misses++;
+    else this.#cache.refreshAhead++;
+    if (channels.tokenCache.hasSubscribers) channels.tokenCache.publish(event);
+  }
+
+  request(event: RequestEvent): void {
+    const r = this.#requests;
+    r.total++;
+    const s = event.status;
+    if (s === undefined) r.failed++;
+    else if (s >= 500) r.c5++;
+    else if (s >= 400) r.c4++;
+    else if (s >= 300) r.c3++;
+    else r.c2++;
+    if (s !== undefined) this.#byStatus.set(s, (this.#byStatus.get(s) ?? 0) + 1);
+    this.#byOperation.set(event.operation, (this.#byOperation.get(event.operation) ?? 0) + 1);
+    if (channels.request.hasSubscribers) channels.request.publish(event);
+  }
+
+  retry(event: RetryEvent): void {
+    this.#retries++;
+    this.#retryReasons.set(event.reason, (this.#retryReasons.get(event.reason) ?? 0) + 1);
+    if (channels.retry.hasSubscribers) channels.retry.publish(event);
+  }
+
+  breaker(event: BreakerEvent): void {
+    this.#breakerState = event.to;
+    if (event.to === 'open') this.#breakerOpened++;
+    if (channels.breaker.hasSubscribers) channels.breaker.publish(event);
+  }
+
+  /** A copy of the counters. */
+  snapshot(): MetricsSnapshot {
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    const pct = (p: number): number =>
+      sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+    const r = this.#requests;
+    return {
+      token: {
+        fetches: this.#token.fetches,
+        fetchErrors: this.#token.fetchErrors,
+        requests: this.#token.requests,
+        latencyMs: {
+          count: this.#token.count,
+          sum: this.#token.sum,
+          max: this.#token.max,
+          p50: pct(0.5),
+          p95: pct(0.95),
+        },
+        cache: { ...this.#cache },
+      },
+      requests: {
+        total: r.total,
+        byClass: { '2xx': r.c2, '3xx': r.c3, '4xx': r.c4, '5xx': r.c5, failed: r.failed },
+        byStatus: Object.fromEntries([...this.#byStatus].map(([k, v]) => [String(k), v])),
+        byOperation: Object.fromEntries(this.#byOperation),
+      },
+      retries: { total: this.#retries, byReason: Object.fromEntries(this.#retryReasons) },
+      breaker: { state: this.#breakerState, opened: this.#breakerOpened },
+    };
+  }
+}
