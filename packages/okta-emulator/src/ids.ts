@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Okta object-id prefixes used by the emulator. */
-export type IdPrefix = '0oa' | '00u' | 'pks' | 'cr0' | 'iam' | '00g' | 'oag' | 'irb' | 'oty' | '00o' | (string & {});
+export type IdPrefix =
+  '0oa' | '00u' | 'pks' | 'cr0' | 'iam' | '00g' | 'oag' | 'irb' | 'oty' | '00o' | (string & {});
 
 /** Produces Okta-shaped identifiers. Deterministic when created with a seed. */
 export interface IdGenerator {

@@ -5,13 +5,22 @@
  * (rendered there as a literal `en`). A test keeps this table in step with the catalogue.
  */
 export const OAUTH_ERRORS = {
+  invalid_client: [
+    401,
+    'invalid_client',
+    'Client authentication failed. Either the client or the client credentials are invalid.',
+  ],
   missing_client_credentials: [401, 'invalid_client', 'No client credentials found.'],
   multiple_client_credentials: [
     401,
     'invalid_request',
     'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
   ],
-  client_credentials_in_query: [400, 'invalid_request', 'Client credentials cannot be supplied via query parameters.'],
+  client_credentials_in_query: [
+    400,
+    'invalid_request',
+    'Client credentials cannot be supplied via query parameters.',
+  ],
   unsupported_auth_method_client_creds: [
     401,
     'invalid_client',
@@ -68,6 +77,11 @@ export const OAUTH_ERRORS = {
     'invalid_client',
     'The client does not have a JWKSet configured, but the client_assertion requires one.',
   ],
+  client_assertion_invalid_key_use: [
+    401,
+    'invalid_client',
+    "The public key being used for client assertion has an invalid 'use' parameter. Valid values for the 'use' parameter are {0}.",
+  ],
   client_assertion_not_signed_with_signing_key: [
     401,
     'invalid_client',
@@ -94,7 +108,11 @@ export const OAUTH_ERRORS = {
     'The client is not authorized to use the provided grant type. Configured grant types: [{0}].',
   ],
   missing_scopes: [400, 'invalid_scope', 'No scopes were requested.'],
-  openid_not_allowed_client_creds: [400, 'invalid_scope', "Cannot request 'openid' scopes using client credentials."],
+  openid_not_allowed_client_creds: [
+    400,
+    'invalid_scope',
+    "Cannot request 'openid' scopes using client credentials.",
+  ],
   illegal_scope: [400, 'invalid_scope', 'The following scopes are not allowed for this request: [{0}].'],
   client_credentials_self_scope_requested: [
     400,
@@ -109,25 +127,53 @@ export const OAUTH_ERRORS = {
     'invalid_dpop_proof',
     'Multiple DPoP proof JWT headers are not allowed.',
   ],
-  invalid_dpop_proof_invalid_type: [400, 'invalid_dpop_proof', "'typ' must be 'dpop+jwt' in the DPoP proof JWT."],
+  invalid_dpop_proof_invalid_type: [
+    400,
+    'invalid_dpop_proof',
+    "'typ' must be 'dpop+jwt' in the DPoP proof JWT.",
+  ],
   invalid_dpop_proof_invalid_signature_algorithm: [
     400,
     'invalid_dpop_proof',
     'The DPoP proof JWT signature algorithm is invalid.',
   ],
   invalid_dpop_proof_invalid_jwt: [400, 'invalid_dpop_proof', 'The DPoP proof JWT cannot be parsed.'],
-  invalid_dpop_proof_invalid_signature: [400, 'invalid_dpop_proof', 'The DPoP proof JWT signature is invalid.'],
-  invalid_dpop_proof_invalid_htm: [400, 'invalid_dpop_proof', "'htm' claim in the DPoP proof JWT is invalid."],
-  invalid_dpop_proof_invalid_htu: [400, 'invalid_dpop_proof', "'htu' claim in the DPoP proof JWT is invalid."],
-  invalid_dpop_proof_invalid_iat: [400, 'invalid_dpop_proof', "'iat' claim in the DPoP proof JWT is invalid."],
-  invalid_dpop_proof_jwt_issued_in_future: [400, 'invalid_dpop_proof', 'The DPoP proof JWT is issued in the future.'],
+  invalid_dpop_proof_invalid_signature: [
+    400,
+    'invalid_dpop_proof',
+    'The DPoP proof JWT signature is invalid.',
+  ],
+  invalid_dpop_proof_invalid_htm: [
+    400,
+    'invalid_dpop_proof',
+    "'htm' claim in the DPoP proof JWT is invalid.",
+  ],
+  invalid_dpop_proof_invalid_htu: [
+    400,
+    'invalid_dpop_proof',
+    "'htu' claim in the DPoP proof JWT is invalid.",
+  ],
+  invalid_dpop_proof_invalid_iat: [
+    400,
+    'invalid_dpop_proof',
+    "'iat' claim in the DPoP proof JWT is invalid.",
+  ],
+  invalid_dpop_proof_jwt_issued_in_future: [
+    400,
+    'invalid_dpop_proof',
+    'The DPoP proof JWT is issued in the future.',
+  ],
   invalid_dpop_proof_jwt_too_old: [
     400,
     'invalid_dpop_proof',
     'The DPoP proof JWT is issued more than five minutes in the past.',
   ],
   invalid_dpop_proof_jwt_expired: [400, 'invalid_dpop_proof', 'The DPoP proof JWT is expired.'],
-  invalid_dpop_proof_invalid_jti: [400, 'invalid_dpop_proof', "'jti' claim in the DPoP proof JWT is invalid."],
+  invalid_dpop_proof_invalid_jti: [
+    400,
+    'invalid_dpop_proof',
+    "'jti' claim in the DPoP proof JWT is invalid.",
+  ],
   dpop_proof_already_used: [400, 'invalid_dpop_proof', 'The DPoP proof JWT has already been used.'],
   dpop_proof_invalid_ath: [
     400,
@@ -175,7 +221,10 @@ export class OAuthProtocolError extends Error {
   /** Extra response headers (e.g. `dpop-nonce`). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(key: OAuthErrorKey, options: { args?: readonly string[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    key: OAuthErrorKey,
+    options: { args?: readonly string[]; headers?: Record<string, string> } = {},
+  ) {
     const [status, error, template] = OAUTH_ERRORS[key];
     const description = fillTemplate(template, options.args ?? []);
     super(description);

@@ -1,0 +1,45 @@
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '../contracts.js';
+import { buildChallenge } from '../oauth/challenge.js';
+
+/** True when the token carries at least one of `anyOf`. */
+export function hasAnyScope(scopes: readonly string[], anyOf: readonly string[]): boolean {
+  for (const s of anyOf) if (scopes.includes(s)) return true;
+  return false;
+}
+
+/**
+ * The `WWW-Authenticate` value of an insufficient-scope 403 (facts §4.1, §2.4): scheme `Bearer` or
+ * `DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512"`, then authorization_uri and realm with `http://` and
+ * the org host (even on https orgs), one scope name, the error, its description and the request path.
+ * @example insufficientScopeChallenge('Bearer', 'https://example.okta.com', 'okta.users.read', '/api/v1/users')
+ */
+export function insufficientScopeChallenge(
+  scheme: 'Bearer' | 'DPoP',
+  orgUrl: string,
+  scope: string,
+  resource: string,
+): string {
+  return buildChallenge({
+    scheme,
+    orgUrl,
+    scope,
+    error: 'insufficient_scope',
+    errorDescription: 'The access token provided does not contain the required scopes.',
+    resource,
+  });
+}
+
+/** Sends the insufficient-scope 403: empty body, information only in `WWW-Authenticate` (facts §4.1). */
+export function sendInsufficientScope(
+  reply: FastifyReply,
+  principal: Extract<Principal, { kind: 'oauth' }>,
+  orgUrl: string,
+  scope: string,
+  resource: string,
+): FastifyReply {
+  return reply
+    .code(403)
+    .header('www-authenticate', insufficientScopeChallenge(principal.scheme, orgUrl, scope, resource))
+    .send();
+}

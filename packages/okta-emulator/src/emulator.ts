@@ -1,0 +1,163 @@
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildEmulator, type BuiltEmulator } from './app.js';
+import type { Clock } from './contracts.js';
+import { createStateSaver, loadSnapshot, type StateSaver } from './persistence.js';
+import { createServiceApp, type ServiceAppCredentials, type ServiceAppOptions } from './service-app.js';
+import { TOKEN_PATH } from './routes/token.js';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: a free port). */
+  port?: number;
+  /** Seed for deterministic ids and seeded users. */
+  seed?: number;
+  /** Users to create at start. */
+  seedUsers?: number;
+  /** Register `/__emulator/*` control routes (default true here; the CLI needs `--control`). */
+  control?: boolean;
+  /** Rate-limit quotas per route (per minute). */
+  quotas?: Record<string, number>;
+  /** Concurrent in-flight request limit. */
+  concurrencyLimit?: number;
+  /** The clock every check reads. */
+  clock?: Clock;
+  /** Load state from this JSON file at start (if it exists) and save it on change and on close. */
+  statePath?: string;
+  /** Fastify request logging (default off). */
+  logger?: boolean;
+  /** DPoP nonce rotation period in ms (default 24 h). */
+  nonceRotationMs?: number;
+}
+
+/** A running emulator, as tests and the CLI use it. */
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`: the org URL and issuer. */
+  url: string;
+  /** `${url}/oauth2/v1/token`. */
+  tokenEndpoint: string;
+  /** Super Admin API token: `Authorization: SSWS <adminToken>`. */
+  adminToken: string;
+  app: FastifyInstance;
+  clock: { now(): number; set(ms: number): void; advance(ms: number): void };
+  /** Creates a ready API Services app (key, scopes, admin role) and returns its credentials. */
+  createServiceApp(opts?: ServiceAppOptions): Promise<ServiceAppCredentials>;
+  stats(): {
+    tokenRequests: number;
+    tokenRequestsByClient: Record<string, number>;
+    tokensIssued: number;
+    apiRequests: number;
+  };
+  /** Clears apps, tokens, users and counters. */
+  reset(): void;
+  close(): Promise<void>;
+  /** The built emulator (state, management handle, snapshot). */
+  built: BuiltEmulator;
+}
+
+/**
+ * Builds and starts an emulator on 127.0.0.1 (port 0 by default), with the control API on.
+ *
+ * @example
+ * const emu = await startEmulator();
+ * const { clientId, keyId, privateKeyPem } = await emu.createServiceApp({ dpop: false });
+ * // ... point a client at emu.url ...
+ * await emu.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const snapshot = options.statePath ? loadSnapshot(options.statePath) : undefined;
+  let saver: StateSaver | undefined;
+  let built: BuiltEmulator | undefined;
+  let url = '';
+  for (let attempt = 0; ; attempt++) {
+    const fixedPort = options.port !== undefined && options.port > 0 ? options.port : undefined;
+    const port = fixedPort ?? (await freePort(host));
+    url = `http://${urlHost(host)}:${port}`;
+    built = await buildEmulator({
+      orgUrl: url,
+      control: options.control ?? true,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.seedUsers !== undefined && !snapshot ? { seedUsers: options.seedUsers } : {}),
+      ...(options.quotas !== undefined ? { quotas: options.quotas } : {}),
+      ...(options.concurrencyLimit !== undefined ? { concurrencyLimit: options.concurrencyLimit } : {}),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.nonceRotationMs !== undefined ? { nonceRotationMs: options.nonceRotationMs } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      onChange: () => saver?.schedule(),
+    });
+    try {
+      await built.app.listen({ host, port });
+      break;
+    } catch (err) {
+      await built.app.close();
+      // Port 0 is resolved before building (the org URL must be known); another process may take it first.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || fixedPort !== undefined || attempt >= 4)
+        throw err;
+    }
+  }
+  const emu = built;
+  if (options.statePath) {
+    saver = createStateSaver(options.statePath, () => emu.snapshot());
+    saver.flush();
+  }
+  let counter = 0;
+  let closed = false;
+  return {
+    url,
+    tokenEndpoint: url + TOKEN_PATH,
+    get adminToken() {
+      return emu.adminToken;
+    },
+    app: emu.app,
+    clock: emu.clock,
+    built: emu,
+    createServiceApp: async (opts?: ServiceAppOptions) => {
+      counter++;
+      const credentials = await createServiceApp(
+        emu.app,
+        { orgUrl: url, adminToken: emu.adminToken, counter },
+        opts,
+      );
+      saver?.schedule();
+      return credentials;
+    },
+    stats: () => {
+      const s = emu.stats();
+      return structuredClone(s);
+    },
+    reset: () => {
+      emu.reset();
+      saver?.schedule();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await emu.app.close();
+      saver?.flush();
+    },
+  };
+}
+
+/** Asks the OS for a free port on `host`. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen({ host, port: 0 }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The host part of the org URL: wildcard binds are reached through loopback; IPv6 needs brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,57 @@
+import { DPOP_ALGS_PARAM } from './algorithms.js';
+
+/** What goes into a resource-server `WWW-Authenticate` challenge. */
+export interface ChallengeOptions {
+  /** `Bearer`, or `DPoP` (adds `algs="RS256 … ES512"` first, as Okta does). */
+  scheme: 'Bearer' | 'DPoP';
+  /** The org URL (`http://127.0.0.1:port`); realm and authorization_uri use `http://` + its host, like Okta. */
+  orgUrl: string;
+  error: string;
+  errorDescription: string;
+  /** The request path without query (`resource="/api/v1/users"`). */
+  resource: string;
+  /** A required scope, for `insufficient_scope`. */
+  scope?: string;
+}
+
+/**
+ * Builds Okta's `WWW-Authenticate` value for `/api/v1` OAuth failures, e.g.
+ * `Bearer authorization_uri="http://{org}/oauth2/v1/authorize", realm="http://{org}", scope="okta.users.read",
+ * error="insufficient_scope", error_description="…", resource="/api/v1/users"`.
+ *
+ * @example
+ * reply.header('www-authenticate', buildChallenge({ scheme: 'Bearer', orgUrl, error: 'insufficient_scope',
+ *   errorDescription: 'The access token provided does not contain the required scopes.',
+ *   resource: '/api/v1/users', scope: 'okta.users.read' }));
+ */
+export function buildChallenge(options: ChallengeOptions): string {
+  const host = safeHost(options.orgUrl);
+  const params: string[] = [];
+  if (options.scheme === 'DPoP') params.push(`algs="${DPOP_ALGS_PARAM}"`);
+  params.push(`authorization_uri="http://${host}/oauth2/v1/authorize"`, `realm="http://${host}"`);
+  if (options.scope !== undefined) params.push(`scope="${quote(options.scope)}"`);
+  params.push(
+    `error="${quote(options.error)}"`,
+    `error_description="${quote(options.errorDescription)}"`,
+    `resource="${quote(options.resource)}"`,
+  );
+  return `${options.scheme} ${params.join(', ')}`;
+}
+
+function safeHost(orgUrl: string): string {
+  try {
+    return new URL(orgUrl).host;
+  } catch {
+    return orgUrl;
+  }
+}
+
+/** Keeps header values well-formed: no quotes, backslashes or control characters from request data. */
+function quote(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if (ch !== '"' && ch !== '\\' && code >= 0x20 && code !== 0x7f) out += ch;
+  }
+  return out;
+}

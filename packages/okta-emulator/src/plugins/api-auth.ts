@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../contracts.js';
+import { ChallengeResponse, OktaApiError } from '../errors.js';
+import { buildChallenge } from '../oauth/challenge.js';
+import { dpopHeaderValues, verifyDpopProof } from '../oauth/dpop.js';
+import { OAuthProtocolError } from '../oauth/oauth-errors.js';
+import { lookupAccessToken } from '../oauth/tokens.js';
+import type { PlatformContext } from '../state.js';
+
+/** True for the paths the hook authenticates: `/api/v1/*` and `/oauth2/v1/clients/*`. */
+export function isProtectedPath(path: string): boolean {
+  return path === '/api/v1' || path.startsWith('/api/v1/') || path.startsWith('/oauth2/v1/clients');
+}
+
+/**
+ * Registers the API-auth hook at the root (call it before the management routes). It authenticates
+ * `/api/v1/*` and `/oauth2/v1/clients/*` and sets `request.principal`; it never authorises (scopes, roles and
+ * resource sets are the management side's job, and the apps routes check their own scopes).
+ *
+ * - `SSWS <admin token>` → `{kind: 'api-token'}`; any other SSWS value → 401 E0000011.
+ * - `Bearer`/`DPoP <access token>` → looked up in memory (no signature check per call); unknown or expired
+ *   → 401 E0000011 with a `WWW-Authenticate: … error="invalid_token"` challenge.
+ * - DPoP-bound token: Bearer scheme, no proof, or a proof that fails (`htm`, `htu`, `iat`, `jti`, `ath`,
+ *   `cnf.jkt`) → 400, empty body, `WWW-Authenticate: DPoP algs="…", …, error=…, error_description=…`.
+ * - Unbound token sent with the DPoP scheme → 401 `invalid_token` "The presented access_token is not DPoP bound."
+ */
+export function registerApiAuth(app: FastifyInstance, ctx: PlatformContext): void {
+  app.addHook('onRequest', async (request) => {
+    const path = pathOf(request.url);
+    if (!isProtectedPath(path)) return;
+    request.principal = authenticateRequest(ctx, request, path);
+  });
+}
+
+function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path: string): Principal {
+  const authorization = request.headers.authorization;
+  if (typeof authorization !== 'string' || authorization.trim() === '') {
+    throw new OktaApiError('E0000011');
+  }
+  const match = /^(\S+)\s+(\S.*)$/.exec(authorization.trim());
+  const scheme = match?.[1]?.toLowerCase();
+  const credential = match?.[2]?.trim() ?? '';
+  if (scheme === 'ssws') {
+    if (!safeEqual(credential, ctx.state.adminToken)) throw new OktaApiError('E0000011');
+    return { kind: 'api-token', adminUserId: ctx.state.adminUserId };
+  }
+  if (scheme !== 'bearer' && scheme !== 'dpop') throw new OktaApiError('E0000011');
+  const presented: 'Bearer' | 'DPoP' = scheme === 'dpop' ? 'DPoP' : 'Bearer';
+
+  const record = lookupAccessToken(ctx, credential);
+  const challenge = (err: OAuthProtocolError, challengeScheme: 'Bearer' | 'DPoP') =>
+    buildChallenge({
+      scheme: challengeScheme,
+      orgUrl: ctx.orgUrl,
+      error: err.error,
+      errorDescription: err.description,
+      resource: path,
+    });
+  const invalidToken = (key: 'access_token_invalid' | 'token_expired' | 'access_token_not_dpop_bound') => {
+    const err = new OAuthProtocolError(key);
+    return new OktaApiError('E0000011', { headers: { 'www-authenticate': challenge(err, presented) } });
+  };
+  if (!record) throw invalidToken('access_token_invalid');
+  if (record.exp <= ctx.clock.now() / 1000) throw invalidToken('token_expired');
+
+  if (record.jkt === undefined) {
+    if (presented === 'DPoP') throw invalidToken('access_token_not_dpop_bound');
+    return {
+      kind: 'oauth',
+      clientId: record.clientId,
+      scopes: record.scopes,
+      scheme: 'Bearer',
+      tokenId: record.jti,
+    };
+  }
+
+  // A DPoP-bound token: the scheme must be DPoP and a valid proof must come with it.
+  try {
+    if (presented !== 'DPoP') throw new OAuthProtocolError('dpop_authentication_scheme_required');
+    const proofs = dpopHeaderValues(request.raw);
+    if (proofs.length === 0) throw new OAuthProtocolError('dpop_proof_required_for_token');
+    const proof = verifyDpopProof(ctx, proofs, {
+      method: request.method,
+      url: ctx.orgUrl + path,
+      accessToken: credential,
+    });
+    if (proof.jkt !== record.jkt) throw new OAuthProtocolError('invalid_access_token_dpop_binding');
+  } catch (err) {
+    if (err instanceof OAuthProtocolError) {
+      throw new ChallengeResponse(err.statusCode, { 'www-authenticate': challenge(err, 'DPoP') });
+    }
+    throw err;
+  }
+  return {
+    kind: 'oauth',
+    clientId: record.clientId,
+    scopes: record.scopes,
+    scheme: 'DPoP',
+    tokenId: record.jti,
+  };
+}
+
+/** The request path without the query string. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { keyJson } from '../apps/app-json.js';
+import { APPS_MANAGE, APPS_READ, findApp, requireAnyScope } from '../apps/apps-authz.js';
+import { JWK_CAUSES, checkCanAdd, jwkError, parsePublicJwk } from '../apps/jwk-rules.js';
+import { OktaApiError } from '../errors.js';
+import { isoTime, type AppKey, type OidcApp, type PlatformContext } from '../state.js';
+
+type KeyParams = { appId: string; keyId: string };
+
+/**
+ * `/api/v1/apps/{appId}/credentials/jwks`: list, add (201), get, delete (204, INACTIVE keys only),
+ * activate, deactivate (not the only ACTIVE key of a private_key_jwt app). Facts §7, SPEC-M.
+ */
+export function registerAppKeyRoutes(app: FastifyInstance, ctx: PlatformContext): void {
+  const base = '/api/v1/apps/:appId/credentials/jwks';
+
+  app.get<{ Params: { appId: string } }>(base, async (request) => {
+    requireAnyScope(ctx, request, APPS_READ);
+    const target = findApp(ctx, request.params.appId);
+    return { keys: target.keys.map((k) => keyJson(ctx, target, k)) };
+  });
+
+  app.post<{ Params: { appId: string } }>(base, async (request, reply) => {
+    requireAnyScope(ctx, request, APPS_MANAGE);
+    const target = findApp(ctx, request.params.appId);
+    const body = request.body;
+    const jwk = parsePublicJwk(body);
+    checkCanAdd(target.keys, jwk);
+    const status = (body as { status?: unknown }).status ?? 'ACTIVE';
+    if (status !== 'ACTIVE' && status !== 'INACTIVE') {
+      throw new OktaApiError('E0000001', {
+        summaryArgs: ['status'],
+        causes: ["status: Must be 'ACTIVE' or 'INACTIVE'."],
+      });
+    }
+    const now = isoTime(ctx.clock.now());
+    const key: AppKey = { id: ctx.ids.id('pks'), status, created: now, lastUpdated: now, jwk };
+    target.keys.push(key);
+    target.lastUpdated = now;
+    return reply.code(201).send(keyJson(ctx, target, key));
+  });
+
+  app.get<{ Params: KeyParams }>(`${base}/:keyId`, async (request) => {
+    requireAnyScope(ctx, request, APPS_READ);
+    const target = findApp(ctx, request.params.appId);
+    return keyJson(ctx, target, findKey(target, request.params.keyId));
+  });
+
+  app.delete<{ Params: KeyParams }>(`${base}/:keyId`, async (request, reply) => {
+    requireAnyScope(ctx, request, APPS_MANAGE);
+    const target = findApp(ctx, request.params.appId);
+    const key = findKey(target, request.params.keyId);
+    if (key.status === 'ACTIVE') throw jwkError(JWK_CAUSES.deleteActive);
+    target.keys = target.keys.filter((k) => k !== key);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: KeyParams }>(`${base}/:keyId/lifecycle/activate`, async (request) => {
+    requireAnyScope(ctx, request, APPS_MANAGE);
+    const target = findApp(ctx, request.params.appId);
+    const key = findKey(target, request.params.keyId);
+    setKeyStatus(ctx, key, 'ACTIVE');
+    return keyJson(ctx, target, key);
+  });
+
+  app.post<{ Params: KeyParams }>(`${base}/:keyId/lifecycle/deactivate`, async (request) => {
+    requireAnyScope(ctx, request, APPS_MANAGE);
+    const target = findApp(ctx, request.params.appId);
+    const key = findKey(target, request.params.keyId);
+    if (key.status === 'ACTIVE' && onlyActiveKeyOfPrivateKeyJwtApp(target, key)) {
+      throw jwkError(JWK_CAUSES.deactivateOnly);
+    }
+    setKeyStatus(ctx, key, 'INACTIVE');
+    return keyJson(ctx, target, key);
+  });
+}
+
+function onlyActiveKeyOfPrivateKeyJwtApp(target: OidcApp, key: AppKey): boolean {
+  return (
+    target.tokenEndpointAuthMethod === 'private_key_jwt' &&
+    target.keys.every((k) => k === key || k.status !== 'ACTIVE')
+  );
+}
+
+function setKeyStatus(ctx: PlatformContext, key: AppKey, status: 'ACTIVE' | 'INACTIVE'): void {
+  if (key.status === status) return;
+  key.status = status;
+  key.lastUpdated = isoTime(ctx.clock.now());
+}
+
+function findKey(target: OidcApp, keyId: string): AppKey {
+  const key = target.keys.find((k) => k.id === keyId);
+  if (!key)
+    throw new OktaApiError('E0000007', { summaryArgs: [`Resource not found: ${keyId} (JsonWebKey)`] });
+  return key;
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { OktaApiError } from '../errors.js';
+import type { ManagementHandle } from '../management-bridge.js';
+import { rotateNonce, type PlatformContext } from '../state.js';
+
+/** Prefix of the test-only control API. Never part of Okta's surface. */
+export const CONTROL_PREFIX = '/__emulator';
+
+/** What the control routes need from the app. */
+export interface ControlDeps {
+  ctx: PlatformContext;
+  management: ManagementHandle;
+  reset(): void;
+  publicState(): Record<string, unknown>;
+}
+
+/**
+ * `/__emulator/*` (registered only with `control: true`): reset, seed users, inspect state (no private keys,
+ * no tokens), counters, move the clock, rotate the DPoP nonce, and the management side's fault endpoints.
+ */
+export async function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): Promise<void> {
+  const { ctx } = deps;
+  await app.register(
+    async (scope) => {
+      scope.post('/reset', async () => {
+        deps.reset();
+        return { ok: true };
+      });
+
+      scope.post('/seed', async (request) => {
+        const body = (request.body ?? {}) as { users?: unknown; seed?: unknown };
+        const users = body.users;
+        if (typeof users !== 'number' || !Number.isInteger(users) || users < 0 || users > 100_000) {
+          throw badControlInput('users', 'users must be an integer between 0 and 100000.');
+        }
+        if (body.seed !== undefined && (typeof body.seed !== 'number' || !Number.isInteger(body.seed))) {
+          throw badControlInput('seed', 'seed must be an integer.');
+        }
+        if (!deps.management?.seedUsers)
+          throw badControlInput('users', 'The users API is not available in this build.');
+        const created = deps.management.seedUsers(users, body.seed as number | undefined);
+        return { ok: true, users: created };
+      });
+
+      scope.get('/state', async () => deps.publicState());
+
+      scope.get('/stats', async () => ctx.state.stats);
+
+      scope.post('/clock', async (request) => {
+        const body = (request.body ?? {}) as { set?: unknown; advanceMs?: unknown };
+        if (body.set !== undefined) {
+          const ms = typeof body.set === 'string' ? Date.parse(body.set) : body.set;
+          if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+            throw badControlInput('set', 'set must be epoch milliseconds or an ISO-8601 date.');
+          }
+          ctx.clock.set(ms);
+        }
+        if (body.advanceMs !== undefined) {
+          if (typeof body.advanceMs !== 'number' || !Number.isFinite(body.advanceMs)) {
+            throw badControlInput('advanceMs', 'advanceMs must be a number of milliseconds.');
+          }
+          ctx.clock.advance(body.advanceMs);
+        }
+        const now = ctx.clock.now();
+        return { now, iso: new Date(now).toISOString() };
+      });
+
+      scope.post('/dpop/rotate-nonce', async () => {
+        rotateNonce(ctx.state, ctx.clock.now());
+        return { ok: true, nonce: ctx.state.dpopNonce.current };
+      });
+
+      deps.management.registerFaultRoutes(scope);
+    },
+    { prefix: CONTROL_PREFIX },
+  );
+}
+
+function badControlInput(field: string, message: string): OktaApiError {
+  return new OktaApiError('E0000001', { summaryArgs: [field], causes: [`${field}: ${message}`] });
+}
