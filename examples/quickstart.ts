@@ -14,15 +14,16 @@ try {
     if (users.length === 5) break;
   }
   console.log(`First ${users.length} users:`);
-  for (const u of users) console.log(`  ${u.id}  ${u.profile.login}  ${u.profile.firstName} ${u.profile.lastName}`);
+  for (const u of users)
+    console.log(`  ${u.id}  ${u.profile.login}  ${u.profile.firstName} ${u.profile.lastName}`);
 
   // Get one user and update the first and last name (POST partial update, fields inside `profile`).
   const first = users[0];
   if (first) {
     const before = await client.users.get(first.id);
     const updated = await client.users.updateName(first.id, {
-      firstName: before.profile.firstName,
-      lastName: `${before.profile.lastName}-updated`,
+      firstName: before.profile.firstName ?? 'Ada',
+      lastName: `${before.profile.lastName ?? ''}-updated`,
     });
     console.log(`Renamed ${updated.id}: ${before.profile.lastName} -> ${updated.profile.lastName}`);
   }

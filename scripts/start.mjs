@@ -14,7 +14,15 @@ const demoDir = join(root, '.demo');
 
 const emulator = spawn(
   process.execPath,
-  [join(root, 'packages/okta-emulator/dist/main.js'), '--port', '0', '--seed-users', '25', '--demo-app', demoDir],
+  [
+    join(root, 'packages/okta-emulator/dist/main.js'),
+    '--port',
+    '0',
+    '--seed-users',
+    '25',
+    '--demo-app',
+    demoDir,
+  ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 emulator.on('exit', (code, signal) => {
@@ -45,7 +53,9 @@ const env = {
   OKTA_SCOPES: 'okta.users.read okta.users.manage',
 };
 console.log(`\nEmulator: ${info.url}  (admin API token: SSWS ${info.adminToken})`);
-console.log(`Demo app: client id ${info.demoApp.clientId}, key id ${info.demoApp.keyId}, key ${info.demoApp.privateKeyPath}\n`);
+console.log(
+  `Demo app: client id ${info.demoApp.clientId}, key id ${info.demoApp.keyId}, key ${info.demoApp.privateKeyPath}\n`,
+);
 console.log('Running examples/quickstart.ts with these settings as OKTA_* variables:\n');
 
 const example = spawn(process.execPath, ['--import', 'tsx', join(root, 'examples/quickstart.ts')], {

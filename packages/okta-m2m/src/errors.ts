@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'ERR_DPOP',
   'ERR_FOREIGN_ORIGIN',
   'ERR_CLOSED',
+  'ERR_INVALID_ARGUMENT',
 ] as const;
 
 /** A stable error code. */
@@ -289,6 +290,22 @@ export class DpopError extends OktaM2MError {
 export class ForeignOriginError extends OktaM2MError {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
     super('ERR_FOREIGN_ORIGIN', message, options);
+  }
+}
+
+/**
+ * A method was called with a bad argument (an empty user id, a name longer than Okta allows, a `limit` out of
+ * range). The message names the argument and what is accepted.
+ * @example
+ * catch (e) { if (e instanceof InvalidArgumentError) console.error(e.argument, e.message) }
+ */
+export class InvalidArgumentError extends OktaM2MError {
+  /** The argument's name, e.g. `firstName` or `limit`. */
+  readonly argument: string;
+
+  constructor(argument: string, message: string, options: OktaM2MErrorOptions = {}) {
+    super('ERR_INVALID_ARGUMENT', message, options);
+    this.argument = argument;
   }
 }
 

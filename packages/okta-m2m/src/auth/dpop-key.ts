@@ -1,0 +1,187 @@
+/**
+ * The DPoP key: generated in memory, or loaded once from PEM, JWK or a KeyObject, and checked against the
+ * proof algorithms Okta accepts. Kept apart from the client-authentication key (okta-api-facts §2.3: Okta's
+ * guide asks for a separate key; the Node SDK's reuse of the client key is one of its defects).
+ */
+import { createPrivateKey, generateKeyPair, KeyObject } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import { promisify } from 'node:util';
+import { KeyError } from '../errors.js';
+
+/**
+ * JWS algorithms for DPoP proofs: the set Okta advertises in `dpop_signing_alg_values_supported` and in its
+ * `WWW-Authenticate: DPoP algs="..."` challenges. PS256 and EdDSA are not in that set, so they are refused.
+ */
+export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512'] as const;
+
+/** A JWS algorithm usable for DPoP proofs with Okta. */
+export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number];
+
+/** Where a DPoP key can come from: PEM text (PKCS#8, SEC1 or PKCS#1), a private JWK, or a private KeyObject. */
+export type DpopKeyInput = string | JsonWebKey | KeyObject;
+
+/** A usable DPoP key. */
+export interface LoadedDpopKey {
+  privateKey: KeyObject;
+  alg: DpopAlgorithm;
+  /** The public members only (`kty`, `crv`, `x`, `y` or `kty`, `n`, `e`), as they go in the proof header. */
+  publicJwk: Readonly<Record<string, string>>;
+}
+
+const EC_CURVE_FOR_ALG: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+const EC_ALG_FOR_CURVE: Record<string, DpopAlgorithm> = {
+  prime256v1: 'ES256',
+  secp384r1: 'ES384',
+  secp521r1: 'ES512',
+};
+const MIN_RSA_BITS = 2048;
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/**
+ * Load the DPoP key (or generate one when `input` is undefined) and settle its algorithm.
+ * @throws KeyError for a public or symmetric key, an unparsable key, an algorithm Okta does not accept, or an
+ * algorithm that does not fit the key.
+ * @example
+ * const { alg } = await loadDpopKey(undefined, undefined) // a fresh P-256 key, 'ES256'
+ */
+export async function loadDpopKey(
+  input: DpopKeyInput | undefined,
+  alg: string | undefined,
+): Promise<LoadedDpopKey> {
+  if (alg !== undefined && !(DPOP_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw new KeyError(
+      `DPoP algorithm "${alg}" is not supported. Okta accepts DPoP proofs signed with ${DPOP_ALGORITHMS.join(', ')}.`,
+      { hint: 'Set the DPoP alg to ES256 (the default) or another listed algorithm.' },
+    );
+  }
+  const privateKey =
+    input === undefined ? await generate(alg as DpopAlgorithm | undefined) : toKeyObject(input);
+  const settled = algorithmFor(privateKey, alg as DpopAlgorithm | undefined);
+  return { privateKey, alg: settled, publicJwk: publicJwkOf(privateKey) };
+}
+
+async function generate(alg: DpopAlgorithm | undefined): Promise<KeyObject> {
+  if (alg !== undefined && alg.startsWith('RS')) {
+    const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: MIN_RSA_BITS });
+    return privateKey;
+  }
+  const namedCurve = EC_CURVE_FOR_ALG[alg ?? 'ES256'] ?? 'P-256';
+  const { privateKey } = await generateKeyPairAsync('ec', { namedCurve });
+  return privateKey;
+}
+
+function toKeyObject(input: DpopKeyInput): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type !== 'private') {
+      throw new KeyError(
+        `The DPoP key is a ${input.type} KeyObject; a private key is required to sign proofs.`,
+        {
+          hint: 'Pass the private key (createPrivateKey), or omit the DPoP key to use a generated one.',
+        },
+      );
+    }
+    return input;
+  }
+  if (typeof input === 'string') return fromPem(input);
+  if (typeof input === 'object' && input !== null) return fromJwk(input);
+  throw new KeyError('The DPoP key must be PEM text, a private JWK or a private KeyObject.');
+}
+
+function fromPem(pem: string): KeyObject {
+  const text = pem.trim();
+  if (!text.startsWith('-----BEGIN ')) {
+    throw new KeyError('The DPoP key is not PEM text (no "-----BEGIN" line).', {
+      hint: 'Pass the PEM content, not a file path: read the file first, or pass a JWK or KeyObject.',
+    });
+  }
+  if (/-----BEGIN (?:RSA )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(text)) {
+    throw new KeyError(
+      'The DPoP key is a public key or certificate; a private key is required to sign proofs.',
+      {
+        hint: 'Pass the private key PEM (BEGIN PRIVATE KEY, BEGIN EC PRIVATE KEY or BEGIN RSA PRIVATE KEY).',
+      },
+    );
+  }
+  if (text.includes('ENCRYPTED')) {
+    throw new KeyError('The DPoP key PEM is encrypted; encrypted keys are not supported.', {
+      hint: 'Decrypt it first (e.g. openssl pkcs8 -topk8 -nocrypt) or pass a KeyObject created with the passphrase.',
+    });
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem' });
+  } catch (cause) {
+    throw new KeyError('The DPoP key PEM could not be parsed as a PKCS#8, SEC1 or PKCS#1 private key.', {
+      cause,
+      hint: 'Check that the whole PEM block is present, including the BEGIN and END lines.',
+    });
+  }
+}
+
+function fromJwk(jwk: JsonWebKey): KeyObject {
+  if (jwk.kty === 'oct') {
+    throw new KeyError('The DPoP key is a symmetric (oct) JWK; DPoP needs an asymmetric private key.');
+  }
+  if (typeof jwk.d !== 'string') {
+    throw new KeyError('The DPoP JWK has no private part ("d"); a private key is required to sign proofs.', {
+      hint: 'Pass the private JWK, or omit the DPoP key to use a generated one.',
+    });
+  }
+  try {
+    return createPrivateKey({ key: jwk, format: 'jwk' });
+  } catch (cause) {
+    throw new KeyError('The DPoP JWK could not be imported as a private key.', {
+      cause,
+      hint: 'Check kty, crv and the base64url members of the JWK.',
+    });
+  }
+}
+
+function algorithmFor(key: KeyObject, requested: DpopAlgorithm | undefined): DpopAlgorithm {
+  const type = key.asymmetricKeyType;
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
+    const natural = EC_ALG_FOR_CURVE[curve];
+    if (natural === undefined) {
+      throw new KeyError(`The DPoP key uses EC curve ${curve}, which no DPoP algorithm Okta accepts uses.`, {
+        hint: 'Use a P-256 key (ES256), P-384 (ES384) or P-521 (ES512).',
+      });
+    }
+    if (requested !== undefined && requested !== natural) {
+      throw new KeyError(
+        `DPoP algorithm ${requested} does not fit the DPoP key (an EC ${curve} key needs ${natural}).`,
+      );
+    }
+    return natural;
+  }
+  if (type === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_BITS) {
+      throw new KeyError(`The DPoP RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`);
+    }
+    if (requested !== undefined && !requested.startsWith('RS')) {
+      throw new KeyError(
+        `DPoP algorithm ${requested} does not fit the DPoP key (an RSA key needs RS256, RS384 or RS512).`,
+      );
+    }
+    return requested ?? 'RS256';
+  }
+  throw new KeyError(
+    `The DPoP key type "${type ?? 'unknown'}" is not supported; use an EC (P-256) or RSA key.`,
+    {
+      hint: `Okta accepts DPoP proofs signed with ${DPOP_ALGORITHMS.join(', ')}.`,
+    },
+  );
+}
+
+function publicJwkOf(key: KeyObject): Readonly<Record<string, string>> {
+  const jwk = key.export({ format: 'jwk' });
+  // Only the members RFC 7638 hashes; never `d`, `p`, `q`, `dp`, `dq`, `qi`.
+  const members = jwk.kty === 'EC' ? (['crv', 'kty', 'x', 'y'] as const) : (['e', 'kty', 'n'] as const);
+  const out: Record<string, string> = {};
+  for (const name of members) {
+    const value = jwk[name];
+    if (typeof value !== 'string') throw new KeyError(`The DPoP key's public JWK lacks "${name}".`);
+    out[name] = value;
+  }
+  return Object.freeze(out);
+}

@@ -1,0 +1,158 @@
+/**
+ * DPoP proofs (RFC 9449) with one key, imported once, and a nonce memory per origin.
+ *
+ * Differences from Okta's Node SDK on purpose (okta-sdk-wire.md): the proof key is never the
+ * client-authentication key, the algorithm follows the key (ES256 by default, not a hard-coded RS256), every
+ * proof is new (fresh `jti` and `iat`; a proof is never reused on retry), `htu` is normalised the way Okta
+ * compares it, and nonces are kept per origin for later token fetches.
+ */
+import { createHash, sign as signSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { promisify, inspect } from 'node:util';
+import { calculateJwkThumbprint } from 'jose';
+import type { Clock } from '../deps.js';
+import { KeyError } from '../errors.js';
+import type { DpopProver } from './types.js';
+import { loadDpopKey } from './dpop-key.js';
+import type { DpopAlgorithm, DpopKeyInput } from './dpop-key.js';
+import { normalizeHtu } from './dpop-htu.js';
+
+export { normalizeHtu } from './dpop-htu.js';
+export { DPOP_ALGORITHMS } from './dpop-key.js';
+export type { DpopAlgorithm, DpopKeyInput } from './dpop-key.js';
+
+/** Options of {@link createDpopProver}. */
+export interface DpopProverOptions {
+  /**
+   * The DPoP private key: PEM text (PKCS#8, SEC1 or PKCS#1, not a file path), a private JWK, or a private
+   * KeyObject. Default: a new key generated in memory (P-256 for ES256, RSA-2048 for RS*), which is what Okta's
+   * Go and Java SDKs do; a restart then simply fetches a token bound to the new key.
+   */
+  key?: DpopKeyInput | undefined;
+  /** The proof algorithm. Default: from the key (ES256/384/512 by curve, RS256 for RSA); ES256 when generating. */
+  alg?: DpopAlgorithm | undefined;
+  /**
+   * RFC 7638 thumbprint of the client-authentication (private_key_jwt) key. When given, a DPoP key with the same
+   * thumbprint is refused: the two keys must differ.
+   */
+  clientAuthThumbprint?: string | undefined;
+  /** Injected side effects: the clock for `iat`, and unique ids for `jti`. */
+  deps: { clock: Clock; uuid: () => string };
+}
+
+/** How many origins' nonces are remembered; the oldest is forgotten beyond that. */
+const MAX_NONCE_ORIGINS = 64;
+
+const HASH_FOR_ALG: Record<DpopAlgorithm, string> = {
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+};
+
+const signAsync = promisify(signSync);
+
+/**
+ * Create a DPoP prover. The key is loaded and checked once; each proof then costs one signature.
+ *
+ * @throws KeyError when the key is unusable, the algorithm is not one Okta accepts or does not fit the key,
+ * or the key equals the client-authentication key.
+ * @example
+ * const prover = await createDpopProver({ deps: { clock: Date.now, uuid: randomUUID } });
+ * const proof = await prover.proof({ method: 'POST', url: new URL('https://acme.okta.com/oauth2/v1/token') });
+ */
+export async function createDpopProver(options: DpopProverOptions): Promise<DpopProver> {
+  const { privateKey, alg, publicJwk } = await loadDpopKey(options.key, options.alg);
+  const thumbprint = await calculateJwkThumbprint({ ...publicJwk }, 'sha256');
+  if (options.clientAuthThumbprint !== undefined && options.clientAuthThumbprint === thumbprint) {
+    throw new KeyError('The DPoP key is the client-authentication key; DPoP needs a separate key.', {
+      hint: 'Omit the DPoP key to use a generated one, or give a different key than the private_key_jwt key.',
+    });
+  }
+  return new Prover(privateKey, alg, publicJwk, thumbprint, options.deps);
+}
+
+/** The prover. The private key lives in a private field: JSON.stringify and util.inspect show only alg and thumbprint. */
+class Prover implements DpopProver {
+  readonly thumbprint: string;
+  readonly alg: DpopAlgorithm;
+  readonly #key: KeyObject;
+  readonly #hash: string;
+  readonly #ec: boolean;
+  /** base64url of the protected header, computed once: `{"typ":"dpop+jwt","alg":...,"jwk":{public members}}`. */
+  readonly #header: string;
+  readonly #deps: { clock: Clock; uuid: () => string };
+  readonly #nonces = new Map<string, string>();
+
+  constructor(
+    key: KeyObject,
+    alg: DpopAlgorithm,
+    publicJwk: Readonly<Record<string, string>>,
+    thumbprint: string,
+    deps: { clock: Clock; uuid: () => string },
+  ) {
+    this.#key = key;
+    this.alg = alg;
+    this.thumbprint = thumbprint;
+    this.#hash = HASH_FOR_ALG[alg];
+    this.#ec = alg.startsWith('ES');
+    this.#header = b64(JSON.stringify({ typ: 'dpop+jwt', alg, jwk: publicJwk }));
+    this.#deps = deps;
+  }
+
+  async proof(input: {
+    method: string;
+    url: URL;
+    accessToken?: string | undefined;
+    nonce?: string | undefined;
+  }): Promise<string> {
+    const claims: Record<string, string | number> = {
+      htm: input.method.toUpperCase(),
+      htu: normalizeHtu(input.url),
+      iat: Math.floor(this.#deps.clock() / 1000),
+      jti: this.#deps.uuid(),
+    };
+    if (input.accessToken !== undefined) {
+      claims['ath'] = createHash('sha256').update(input.accessToken, 'ascii').digest('base64url');
+    }
+    const nonce = input.nonce ?? this.nonceFor(input.url);
+    if (nonce !== undefined) claims['nonce'] = nonce;
+    const signingInput = `${this.#header}.${b64(JSON.stringify(claims))}`;
+    const data = Buffer.from(signingInput, 'ascii');
+    // EC signatures take tens of microseconds: signing inline is cheaper than a thread-pool hop. RSA signatures
+    // take about a millisecond, so they run on the thread pool to keep the event loop free.
+    const signature = this.#ec
+      ? signSync(this.#hash, data, { key: this.#key, dsaEncoding: 'ieee-p1363' })
+      : await signAsync(this.#hash, data, this.#key);
+    return `${signingInput}.${signature.toString('base64url')}`;
+  }
+
+  rememberNonce(url: URL, nonce: string): void {
+    if (nonce === '') return;
+    const origin = url.origin;
+    this.#nonces.delete(origin);
+    this.#nonces.set(origin, nonce);
+    if (this.#nonces.size > MAX_NONCE_ORIGINS) {
+      const oldest = this.#nonces.keys().next().value;
+      if (oldest !== undefined) this.#nonces.delete(oldest);
+    }
+  }
+
+  nonceFor(url: URL): string | undefined {
+    return this.#nonces.get(url.origin);
+  }
+
+  toJSON(): { alg: string; thumbprint: string } {
+    return { alg: this.alg, thumbprint: this.thumbprint };
+  }
+
+  [inspect.custom](): string {
+    return `DpopProver { alg: '${this.alg}', thumbprint: '${this.thumbprint}' }`;
+  }
+}
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}

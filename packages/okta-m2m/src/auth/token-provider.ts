@@ -1,0 +1,485 @@
+/**
+ * The token provider: gets access tokens with private_key_jwt (and DPoP when needed), caches them per scope
+ * set, refreshes them ahead of expiry, and authorizes API requests.
+ *
+ * Contracts:
+ * - Cache key: the sorted, de-duplicated requested scopes. A DPoP-bound token is only used while its `jkt`
+ *   equals the provider's DPoP key thumbprint.
+ * - Single flight: however many callers find the cache cold or expired, one fetch runs and all share it.
+ * - Refresh ahead: a token is refreshed in the background once 80% of its lifetime has passed or when it is
+ *   within `refreshAheadSeconds` (default 300) of expiry, whichever comes first, but never before half its
+ *   lifetime. Callers keep getting the cached token meanwhile, so in steady state nobody waits on a fetch.
+ *   The refresh is started by the first lookup past that point, and by a timer (unref'd; `close()` clears it).
+ *   A failed background refresh is logged and retried 30 s later; callers are not disturbed while the cached
+ *   token is valid. A token counts as expired `min(30 s, 10% of lifetime)` before its `expires_in`.
+ * - Every token HTTP attempt signs a new client assertion (new `jti`) and a new DPoP proof.
+ * - DPoP: `'auto'` starts without proofs and switches for good when the server says a proof is missing;
+ *   `true` always proves; `false` never does. The nonce handshake is bounded: at most 3 token requests per fetch.
+ * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
+ *   started a background refresh).
+ */
+import { defaultDeps, type Deps, type Logger } from '../deps.js';
+import { ClosedError, DpopError, OktaM2MError, ScopesNotGrantedError } from '../errors.js';
+import type { Transport } from '../http/types.js';
+import { createSafeLogger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import type { OktaAccessToken } from './access-token.js';
+import { createClientAssertion } from './client-assertion.js';
+import type { SigningKey } from './keys.js';
+import { buildTokenRequest, processTokenResponse } from './token-request.js';
+import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
+
+/**
+ * Token requests allowed per fetch (no proof → proof → proof with nonce).
+ * @example
+ * assert(server.tokenRequests <= MAX_TOKEN_REQUESTS_PER_FETCH);
+ */
+export const MAX_TOKEN_REQUESTS_PER_FETCH = 3;
+const DEFAULT_REFRESH_AHEAD_SECONDS = 300;
+const BACKGROUND_RETRY_MS = 30_000;
+const SCOPE_DROP_INTERVAL_MS = 60_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Options of {@link TokenProvider}.
+ * @example
+ * const options: TokenProviderOptions = { transport, tokenEndpoint, clientId, signingKey, scopes, dpop: false };
+ */
+export interface TokenProviderOptions {
+  transport: Transport;
+  /** The token endpoint URL, e.g. `https://acme.okta.com/oauth2/v1/token`. */
+  tokenEndpoint: URL;
+  clientId: string;
+  /** The assertion `aud`; defaults to the token endpoint URL. */
+  audience?: string | undefined;
+  signingKey: SigningKey;
+  /** Scopes used when `getToken()`/`authorize()` are called without scopes. */
+  scopes: readonly string[];
+  /** Client assertion lifetime; default 300 s, at most 3600. */
+  assertionLifetimeSeconds?: number | undefined;
+  /** `'auto'` (default), `true` or `false`. */
+  dpop?: 'auto' | boolean | undefined;
+  /** The DPoP prover, or a factory called at most once, when DPoP is first needed. Required unless dpop is false. */
+  dpopProver?: DpopProver | (() => Promise<DpopProver>) | undefined;
+  /** Refresh when this close to expiry (or at 80% of the lifetime, if earlier). Default 300. */
+  refreshAheadSeconds?: number | undefined;
+  /** Throw {@link ScopesNotGrantedError} when the server grants fewer scopes than requested. Default false. */
+  requireAllScopes?: boolean | undefined;
+  /** Start background refreshes from a timer too (not only from lookups). Default true. */
+  refreshTimer?: boolean | undefined;
+  metrics?: Metrics | undefined;
+  deps?: Partial<Deps> | undefined;
+  userAgent?: string | undefined;
+}
+
+interface CacheEntry {
+  readonly key: string;
+  readonly scopes: readonly string[];
+  token: OktaAccessToken | undefined;
+  inflight: Promise<OktaAccessToken> | undefined;
+  refreshAt: number;
+  /** After a failed background refresh: no new background attempt before this time. */
+  retryRefreshAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  lastScopeDrop: number | undefined;
+  warnedPartial: boolean;
+}
+
+/**
+ * Gets, caches and refreshes access tokens; authorizes API requests (implements {@link RequestAuthorizer}).
+ * @example
+ * const tokens = new TokenProvider({ transport, tokenEndpoint, clientId, signingKey, scopes, dpopProver });
+ * const token = await tokens.getToken();              // default scopes
+ * const { headers } = await tokens.authorize({ method: 'GET', url: new URL('https://acme.okta.com/api/v1/users') });
+ */
+export class TokenProvider implements RequestAuthorizer {
+  readonly #transport: Transport;
+  readonly #endpoint: URL;
+  readonly #clientId: string;
+  readonly #audience: string;
+  readonly #key: SigningKey;
+  readonly #scopes: readonly string[];
+  readonly #lifetime: number;
+  readonly #dpopMode: 'auto' | boolean;
+  readonly #proverSource: DpopProver | (() => Promise<DpopProver>) | undefined;
+  readonly #refreshAheadMs: number;
+  readonly #requireAll: boolean;
+  readonly #timers: boolean;
+  readonly #metrics: Metrics;
+  readonly #deps: Deps;
+  readonly #log: Logger;
+  readonly #userAgent: string | undefined;
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #owners = new WeakMap<AccessToken, CacheEntry>();
+  #dpopActive: boolean;
+  #prover: DpopProver | undefined;
+  #proverPromise: Promise<DpopProver> | undefined;
+  #closed = false;
+
+  constructor(options: TokenProviderOptions) {
+    this.#transport = options.transport;
+    this.#endpoint = new URL(options.tokenEndpoint.href);
+    this.#clientId = options.clientId;
+    this.#audience = options.audience ?? this.#endpoint.href;
+    this.#key = options.signingKey;
+    this.#scopes = normaliseScopes(options.scopes);
+    this.#lifetime = options.assertionLifetimeSeconds ?? 300;
+    this.#dpopMode = options.dpop ?? 'auto';
+    this.#proverSource = options.dpopProver;
+    this.#refreshAheadMs = (options.refreshAheadSeconds ?? DEFAULT_REFRESH_AHEAD_SECONDS) * 1000;
+    this.#requireAll = options.requireAllScopes ?? false;
+    this.#timers = options.refreshTimer ?? true;
+    this.#metrics = options.metrics ?? new Metrics();
+    this.#deps = defaultDeps(options.deps);
+    this.#log = createSafeLogger(this.#deps.logger);
+    this.#userAgent = options.userAgent;
+    this.#dpopActive = this.#dpopMode === true;
+    if (this.#dpopMode !== false && this.#proverSource === undefined) {
+      throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
+    }
+  }
+
+  /** Whether token requests currently carry DPoP proofs (always for `dpop: true`; after the switch for `'auto'`). */
+  get dpopActive(): boolean {
+    return this.#dpopActive;
+  }
+
+  /** The scopes used when none are given. */
+  get scopes(): readonly string[] {
+    return this.#scopes;
+  }
+
+  /**
+   * A valid access token for `scopes` (default: the configured scopes), from the cache when possible.
+   * @example
+   * const token = await tokens.getToken(['okta.users.read']);
+   */
+  async getToken(
+    scopes?: readonly string[],
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<OktaAccessToken> {
+    if (this.#closed) throw new ClosedError();
+    const entry = this.#entry(scopes === undefined ? this.#scopes : normaliseScopes(scopes));
+    const now = this.#deps.clock();
+    const token = entry.token;
+    if (token !== undefined && this.#usable(token, now)) {
+      if (now >= entry.refreshAt && now >= entry.retryRefreshAt && entry.inflight === undefined) {
+        this.#metrics.tokenCache({ result: 'refresh-ahead' });
+        this.#refreshInBackground(entry);
+      } else {
+        this.#metrics.tokenCache({ result: 'hit' });
+      }
+      return token;
+    }
+    this.#metrics.tokenCache({ result: 'miss' });
+    return raceSignal(entry.inflight ?? this.#startFetch(entry), options.signal);
+  }
+
+  /** Headers for one API request attempt: `Authorization`, and a fresh `DPoP` proof for a bound token. */
+  async authorize(request: AuthorizeRequest): Promise<Authorization> {
+    const token = await this.getToken(undefined, { signal: request.signal });
+    if (token.type === 'DPoP') {
+      const prover = await this.#getProver();
+      const proof = await prover.proof({
+        method: request.method,
+        url: request.url,
+        accessToken: token.value,
+      });
+      return { headers: { Authorization: `DPoP ${token.value}`, DPoP: proof }, token };
+    }
+    return { headers: { Authorization: `Bearer ${token.value}` }, token };
+  }
+
+  /** The API answered 401 for `token`: forget it (if still cached) so the next call fetches a new one. */
+  rejectToken(token: AccessToken): void {
+    const entry = this.#owners.get(token);
+    if (entry !== undefined && entry.token === token) this.#drop(entry);
+  }
+
+  /**
+   * The API answered 403 insufficient_scope for `token`. Drops it at most once a minute per scope set, so scopes
+   * granted since the token was issued take effect. True when a retry with another token makes sense.
+   */
+  insufficientScope(token: AccessToken): boolean {
+    const entry = this.#owners.get(token);
+    if (entry === undefined) return false;
+    if (entry.token !== token) return true; // a newer token is (or will be) cached
+    const now = this.#deps.clock();
+    if (entry.lastScopeDrop !== undefined && now - entry.lastScopeDrop < SCOPE_DROP_INTERVAL_MS) return false;
+    entry.lastScopeDrop = now;
+    this.#drop(entry);
+    return true;
+  }
+
+  /** A resource demanded a DPoP nonce: remember it for that origin. */
+  dpopNonce(url: URL, nonce: string): void {
+    this.#prover?.rememberNonce(url, nonce);
+  }
+
+  /** Stop background refreshes; later calls reject with {@link ClosedError}. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#entries.values()) {
+      if (entry.timer !== undefined) clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+  }
+
+  /** Wait for fetches in progress (background refreshes included) to settle. Never rejects. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(
+      [...this.#entries.values()].flatMap((e) => (e.inflight === undefined ? [] : [e.inflight])),
+    );
+  }
+
+  #entry(scopes: readonly string[]): CacheEntry {
+    const key = scopes.join(' ');
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = {
+        key,
+        scopes,
+        token: undefined,
+        inflight: undefined,
+        refreshAt: 0,
+        retryRefreshAt: 0,
+        timer: undefined,
+        lastScopeDrop: undefined,
+        warnedPartial: false,
+      };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  #usable(token: OktaAccessToken, now: number): boolean {
+    if (token.type === 'DPoP' && this.#prover !== undefined && token.jkt !== undefined) {
+      if (token.jkt !== this.#prover.thumbprint) return false;
+    }
+    const margin = Math.min(30_000, (token.expiresAt - token.obtainedAt) / 10);
+    return now < token.expiresAt - margin;
+  }
+
+  #drop(entry: CacheEntry): void {
+    entry.token = undefined;
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    entry.timer = undefined;
+  }
+
+  #startFetch(entry: CacheEntry): Promise<OktaAccessToken> {
+    const promise = (async () => {
+      try {
+        const token = await this.#fetch(entry);
+        this.#store(entry, token);
+        return token;
+      } finally {
+        entry.inflight = undefined;
+      }
+    })();
+    entry.inflight = promise;
+    // Callers may have gone (aborted); the failure is theirs to see, not an unhandled rejection.
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  #refreshInBackground(entry: CacheEntry): void {
+    if (this.#closed || entry.inflight !== undefined) return;
+    this.#startFetch(entry).catch((error: unknown) => {
+      const now = this.#deps.clock();
+      entry.retryRefreshAt = now + BACKGROUND_RETRY_MS;
+      this.#log.warn(
+        {
+          scopes: entry.scopes,
+          code: error instanceof OktaM2MError ? error.code : undefined,
+          error,
+          tokenExpiresInMs: entry.token === undefined ? undefined : entry.token.expiresAt - now,
+        },
+        'Background token refresh failed; the cached token stays in use while valid',
+      );
+      this.#schedule(entry, entry.retryRefreshAt);
+    });
+  }
+
+  #store(entry: CacheEntry, token: OktaAccessToken): void {
+    entry.token = token;
+    entry.retryRefreshAt = 0;
+    this.#owners.set(token, entry);
+    const lifetime = token.expiresAt - token.obtainedAt;
+    const byFraction = token.obtainedAt + 0.8 * lifetime;
+    const byWindow = token.expiresAt - this.#refreshAheadMs;
+    entry.refreshAt = Math.max(token.obtainedAt + 0.5 * lifetime, Math.min(byFraction, byWindow));
+    this.#schedule(entry, entry.refreshAt);
+  }
+
+  #schedule(entry: CacheEntry, at: number): void {
+    if (!this.#timers || this.#closed) return;
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.#deps.clock()));
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      const now = this.#deps.clock();
+      if (entry.token !== undefined && this.#usable(entry.token, now) && now >= entry.retryRefreshAt) {
+        this.#refreshInBackground(entry);
+      }
+    }, delay);
+    entry.timer.unref();
+  }
+
+  async #getProver(): Promise<DpopProver> {
+    if (this.#prover !== undefined) return this.#prover;
+    const source = this.#proverSource;
+    if (source === undefined) throw new DpopError('DPoP is needed but no DPoP prover is configured.');
+    if (typeof source !== 'function') {
+      this.#prover = source;
+      return source;
+    }
+    this.#proverPromise ??= source().then((p) => (this.#prover = p));
+    return this.#proverPromise;
+  }
+
+  #switchToDpop(): void {
+    if (this.#dpopActive) return;
+    this.#dpopActive = true;
+    this.#log.info(
+      { tokenEndpoint: this.#endpoint.href },
+      'DPoP is required by the authorization server; switching to DPoP',
+    );
+  }
+
+  async #fetch(entry: CacheEntry): Promise<OktaAccessToken> {
+    const { clock, uuid } = this.#deps;
+    const started = clock();
+    let requests = 0;
+    let status: number | undefined;
+    try {
+      for (let round = 1; ; round++) {
+        const prover = this.#dpopActive ? await this.#getProver() : undefined;
+        const response = await this.#transport.send(
+          async () => {
+            requests++;
+            const clientAssertion = await createClientAssertion(this.#key, {
+              clientId: this.#clientId,
+              audience: this.#audience,
+              lifetimeSeconds: this.#lifetime,
+              now: clock(),
+              jti: uuid(),
+            });
+            const dpopProof =
+              prover === undefined ? undefined : await prover.proof({ method: 'POST', url: this.#endpoint });
+            return buildTokenRequest({
+              tokenEndpoint: this.#endpoint,
+              scopes: entry.scopes,
+              clientAssertion,
+              dpopProof,
+              userAgent: this.#userAgent,
+            });
+          },
+          { operation: 'token', retryable: true },
+        );
+        status = response.status;
+        const result = processTokenResponse(response, {
+          requestedScopes: entry.scopes,
+          now: clock(),
+          jkt: prover?.thumbprint,
+        });
+        if (result.kind === 'token') {
+          if (result.nonce !== undefined && prover !== undefined)
+            prover.rememberNonce(this.#endpoint, result.nonce);
+          this.#checkScopes(entry, result.token);
+          this.#metrics.tokenFetch({
+            durationMs: clock() - started,
+            outcome: 'success',
+            status,
+            tokenType: result.token.type,
+            requests,
+          });
+          return result.token;
+        }
+        if (result.kind === 'dpop-required') {
+          if (prover !== undefined) {
+            throw new DpopError(
+              `POST ${this.#endpoint.pathname} answered ${status} ${result.error}: the server saw no DPoP proof although one was sent.`,
+              { status, error: result.error, ...optional('errorDescription', result.errorDescription) },
+              { hint: 'Check for a proxy that strips the DPoP request header.' },
+            );
+          }
+          this.#requireDpopAllowed(status, result.error, result.errorDescription);
+          this.#switchToDpop();
+        } else {
+          this.#requireDpopAllowed(status, 'use_dpop_nonce', undefined);
+          this.#switchToDpop();
+          (prover ?? (await this.#getProver())).rememberNonce(this.#endpoint, result.nonce);
+        }
+        if (round >= MAX_TOKEN_REQUESTS_PER_FETCH) {
+          throw new DpopError(
+            `The DPoP nonce handshake with POST ${this.#endpoint.pathname} did not converge after ${round} token requests.`,
+            { status, error: result.kind === 'use-nonce' ? 'use_dpop_nonce' : result.error },
+            {
+              hint: 'The server kept demanding a DPoP proof or a new nonce. Retry later; if it persists, check for a proxy that strips the DPoP or DPoP-Nonce headers.',
+            },
+          );
+        }
+      }
+    } catch (error) {
+      this.#metrics.tokenFetch({
+        durationMs: clock() - started,
+        outcome: 'error',
+        status,
+        error: error instanceof OktaM2MError ? error.code : 'ERR_UNKNOWN',
+        requests,
+      });
+      throw error;
+    }
+  }
+
+  #requireDpopAllowed(status: number, error: string, errorDescription: string | undefined): void {
+    if (this.#dpopMode !== false) return;
+    throw new DpopError(
+      `The authorization server requires DPoP (POST ${this.#endpoint.pathname} answered ${status} ${error}), but dpop is false.`,
+      { status, error, ...optional('errorDescription', errorDescription) },
+      {
+        hint: 'Set dpop to "auto" or true (OKTA_DPOP=auto), or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" on the app.',
+      },
+    );
+  }
+
+  #checkScopes(entry: CacheEntry, token: OktaAccessToken): void {
+    if (token.missingScopes.length === 0) return;
+    const hint = `Grant ${token.missingScopes.join(', ')} on the app's Okta API Scopes tab, or stop requesting ${token.missingScopes.length > 1 ? 'them' : 'it'}.`;
+    if (this.#requireAll) throw new ScopesNotGrantedError(entry.scopes, token.scopes, { hint });
+    if (!entry.warnedPartial) {
+      entry.warnedPartial = true;
+      this.#log.warn(
+        { requested: entry.scopes, granted: token.scopes, missing: token.missingScopes, hint },
+        'The authorization server granted fewer scopes than requested',
+      );
+    }
+  }
+}
+
+function normaliseScopes(scopes: readonly string[]): readonly string[] {
+  return Object.freeze([...new Set(scopes.map((s) => s.trim()).filter(Boolean))].sort());
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
