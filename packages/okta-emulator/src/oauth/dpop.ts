@@ -53,7 +53,7 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
 /**
  * Verifies one DPoP proof (RFC 9449 as Okta applies it, facts §2.3/§2.4) and throws the catalogue's
  * `OAuthProtocolError` on the first failure: header count, parse, `typ`, `alg`, embedded public `jwk`,
- * signature, `htm`, `htu` (no query/fragment, compared percent-decoded), `iat` (not in the future, not
+ * signature, `htm`, `htu` (no query/fragment, compared with the percent-decoded request path), `iat` (not in the future, not
  * older than five minutes), `exp` if present, `jti` (required except on a nonce-less token request;
  * single-use), `ath` for resource requests, and on the token endpoint the server `nonce` (a missing or
  * unknown nonce gets `use_dpop_nonce` with a fresh `dpop-nonce` header). The `jti` is recorded only when
@@ -138,18 +138,30 @@ export function verifyDpopProof(
   return { jkt };
 }
 
-/** Compares `htu` with the expected URL ignoring query and fragment, after percent-decoding both. */
+/**
+ * Compares a proof's `htu` with the URL the request was sent to, ignoring query and fragment. Okta compares the
+ * `htu` as sent against the percent-DECODED request path (facts §2.4: a request to `/users/a%40b.com` needs
+ * `htu` `.../users/a@b.com`; a proof that repeats `%40` is refused), so only the expected side is decoded.
+ */
 export function sameHtu(htu: string, expected: string): boolean {
-  return normalizeHtu(htu) === normalizeHtu(expected) && normalizeHtu(htu) !== undefined;
+  const sent = htuOf(htu, false);
+  return sent !== undefined && sent === htuOf(expected, true);
 }
 
-function normalizeHtu(value: string): string | undefined {
+function htuOf(value: string, decodePath: boolean): string | undefined {
   const cut = value.search(/[?#]/);
   const base = cut === -1 ? value : value.slice(0, cut);
   try {
     const url = new URL(base);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    return `${url.protocol}//${url.host.toLowerCase()}${decodeURIComponent(url.pathname)}`;
+    let path = url.pathname;
+    if (decodePath) {
+      // Decode, then let the URL parser re-escape what a URL path cannot hold literally (space, quotes...);
+      // `?` and `#` decoded from the path are kept escaped so they stay part of it.
+      const decoded = decodeURIComponent(path).replace(/[?#]/g, (c) => encodeURIComponent(c));
+      path = new URL(decoded, url.origin).pathname;
+    }
+    return `${url.protocol}//${url.host.toLowerCase()}${path}`;
   } catch {
     return undefined;
   }

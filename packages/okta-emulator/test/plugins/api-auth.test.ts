@@ -165,6 +165,12 @@ void describe('API-auth hook on /api/v1', () => {
       dpop: await resourceProof(encoded, { htu: decodedHtu }),
     });
     assert.equal(res.statusCode, 200);
+
+    const verbatim = await get(encoded, {
+      authorization: `DPoP ${dpopAt}`,
+      dpop: await resourceProof(encoded, { htu: `${ORG}${encoded}` }),
+    });
+    assert.equal(verbatim.statusCode, 400, 'an htu that keeps %40 does not match the decoded path');
   });
 
   void test("§2.4 DPoP-bound token with the Bearer scheme → 400, empty body, DPoP challenge, 'must use the DPoP authentication scheme'", async () => {
