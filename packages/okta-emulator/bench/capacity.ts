@@ -132,6 +132,14 @@ const list = await pool.request({
 });
 const userId = ((await list.body.json()) as { id: string }[])[0]!.id;
 const getHeaders = { authorization: `Bearer ${access}`, accept: 'application/json' };
+// Sanity check: the measured request really returns the user.
+const probe = await pool.request({ method: 'GET', path: `/api/v1/users/${userId}`, headers: getHeaders });
+const probed = (await probe.body.json()) as { id?: string; profile?: { login?: string } };
+if (probe.statusCode !== 200 || probed.id !== userId || !probed.profile?.login) {
+  throw new Error(
+    `GET /api/v1/users/{id} answered ${probe.statusCode}, not the user; the benchmark would be void.`,
+  );
+}
 
 // Warm-up, not counted.
 await drive(300, () => ({ method: 'GET', path: `/api/v1/users/${userId}`, headers: getHeaders }));
