@@ -42,6 +42,11 @@ export interface BuildEmulatorOptions {
   adminToken?: string;
   /** DPoP nonce rotation period in ms (default 24 h). */
   nonceRotationMs?: number;
+  /**
+   * Require the server nonce in DPoP proofs at `/api/v1` too (RFC 9449 §9). Default false: Okta does not
+   * (facts §2.4). Changeable later through `platform.dpopResourceNonce` or `POST /__emulator/dpop/resource-nonce`.
+   */
+  dpopResourceNonce?: boolean;
   /** A snapshot from {@link BuiltEmulator.snapshot} to start from (apps, keys, users survive a restart). */
   snapshot?: EmulatorSnapshot;
   /** Called after every request that may have changed persisted state (a successful write under `/api/v1`, `/oauth2/v1/clients` or `/__emulator`). */
@@ -108,6 +113,7 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
     ids,
     state,
     nonceRotationMs: options.nonceRotationMs ?? DEFAULT_NONCE_ROTATION_MS,
+    dpopResourceNonce: options.dpopResourceNonce === true ? 'required' : 'off',
   };
   if (options.snapshot) {
     const snap = options.snapshot as Partial<EmulatorSnapshot>;

@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   logger?: boolean;
   /** DPoP nonce rotation period in ms (default 24 h). */
   nonceRotationMs?: number;
+  /** Require the server nonce in DPoP proofs at `/api/v1` (RFC 9449 §9). Default false, as at Okta (facts §2.4). */
+  dpopResourceNonce?: boolean;
 }
 
 /** A running emulator, as tests and the CLI use it. */
@@ -44,6 +46,11 @@ export interface RunningEmulator {
   clock: { now(): number; set(ms: number): void; advance(ms: number): void };
   /** Creates a ready API Services app (key, scopes, admin role) and returns its credentials. */
   createServiceApp(opts?: ServiceAppOptions): Promise<ServiceAppCredentials>;
+  /**
+   * Switches the resource-server nonce mode: `true` demands the current nonce in `/api/v1` proofs, `'always'`
+   * refuses every DPoP-bound API request with a new nonce, `false` turns it off (the `DpopResourceNonceMode` of src/state.ts).
+   */
+  setDpopResourceNonce(mode: boolean | 'always'): void;
   stats(): {
     tokenRequests: number;
     tokenRequestsByClient: Record<string, number>;
@@ -86,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.nonceRotationMs !== undefined ? { nonceRotationMs: options.nonceRotationMs } : {}),
+      ...(options.dpopResourceNonce !== undefined ? { dpopResourceNonce: options.dpopResourceNonce } : {}),
       ...(snapshot ? { snapshot } : {}),
       onChange: () => saver?.schedule(),
     });
@@ -124,6 +132,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       );
       saver?.schedule();
       return credentials;
+    },
+    setDpopResourceNonce: (mode: boolean | 'always') => {
+      emu.platform.dpopResourceNonce = mode === 'always' ? 'always' : mode ? 'required' : 'off';
     },
     stats: () => {
       const s = emu.stats();

@@ -108,6 +108,14 @@ export interface PlatformState {
   stats: Stats;
 }
 
+/**
+ * The opt-in resource-server nonce mode (RFC 9449 §9; Okta does not require nonces on `/api/v1`, facts §2.4):
+ * `'off'` (default) accepts proofs with or without a nonce; `'required'` answers a DPoP-bound API request whose
+ * proof lacks the current (or previous) nonce with 401 `use_dpop_nonce` and a `DPoP-Nonce` header; `'always'`
+ * refuses every DPoP-bound API request that way with a new nonce (a server that never converges, for client tests).
+ */
+export type DpopResourceNonceMode = 'off' | 'required' | 'always';
+
 /** Everything platform code needs: state plus the injected clock and id source. */
 export interface PlatformContext {
   orgUrl: string;
@@ -116,6 +124,8 @@ export interface PlatformContext {
   state: PlatformState;
   /** How often the DPoP nonce rotates, in ms. */
   nonceRotationMs: number;
+  /** Resource-server nonce mode; configuration, so `reset` keeps it. */
+  dpopResourceNonce: DpopResourceNonceMode;
 }
 
 /** ISO-8601 with milliseconds and `Z`, the way Okta prints timestamps. */
@@ -211,9 +221,19 @@ export function rememberOnce(
   const seen = cache.get(key);
   if (seen !== undefined && seen > nowMs) return false;
   cache.set(key, forgetAfterMs);
-  if (cache.size % 1024 === 0) sweep(cache, nowMs);
+  // Sweep when the cache has doubled since the last sweep (and holds at least 1024 keys). A sweep walks the
+  // whole map, so sweeping every 1024 inserts cost more per insert the more proofs one validity window held
+  // (quadratic under steady load); doubling keeps the cost per insert constant and the map within twice its
+  // live size.
+  if (cache.size >= (nextSweepAt.get(cache) ?? 1024)) {
+    sweep(cache, nowMs);
+    nextSweepAt.set(cache, Math.max(1024, 2 * cache.size));
+  }
   return true;
 }
+
+/** Per replay cache: the size at which {@link rememberOnce} sweeps next. */
+const nextSweepAt = new WeakMap<Map<string, number>, number>();
 
 function sweep(cache: Map<string, number>, nowMs: number): void {
   for (const [k, until] of cache) if (until <= nowMs) cache.delete(k);

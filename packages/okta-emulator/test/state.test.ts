@@ -52,3 +52,12 @@ void test('rememberOnce refuses a key until it expires', () => {
   assert.equal(rememberOnce(cache, 'a', 2000, 1500), false);
   assert.equal(rememberOnce(cache, 'a', 4000, 2500), true, 'forgotten after its expiry');
 });
+
+void test('rememberOnce sweeps expired keys as the cache grows, and keeps live ones', () => {
+  const cache = new Map<string, number>();
+  for (let i = 0; i < 5000; i++) rememberOnce(cache, `old ${i}`, 2000, 1000);
+  assert.equal(rememberOnce(cache, 'live', 1_000_000, 3000), true);
+  for (let i = 0; i < 20_000; i++) rememberOnce(cache, `new ${i}`, 1_000_000, 3000);
+  assert.equal([...cache.keys()].filter((k) => k.startsWith('old ')).length, 0, 'expired keys swept');
+  assert.equal(rememberOnce(cache, 'live', 1_000_000, 3000), false, 'a live key is still a replay');
+});

@@ -38,6 +38,24 @@ export function buildChallenge(options: ChallengeOptions): string {
   return `${options.scheme} ${params.join(', ')}`;
 }
 
+/**
+ * `error_description` of a resource server's nonce demand: RFC 9449 §9's example text. Okta's catalogue only has
+ * the authorization server's ("Authorization server requires nonce in DPoP proof."), as Okta does not demand
+ * nonces at `/api/v1` (facts §2.4); the emulator's opt-in resource-nonce mode uses this one.
+ */
+export const RESOURCE_NONCE_DESCRIPTION = 'Resource server requires nonce in DPoP proof.';
+
+/**
+ * The `WWW-Authenticate` value of a resource server's nonce demand (RFC 9449 §9), sent with 401 and a
+ * `DPoP-Nonce` header: `DPoP algs="RS256 … ES512", error="use_dpop_nonce", error_description="…"`.
+ *
+ * @example
+ * reply.code(401).header('www-authenticate', buildNonceChallenge()).header('dpop-nonce', nonce).send();
+ */
+export function buildNonceChallenge(): string {
+  return `DPoP algs="${DPOP_ALGS_PARAM}", error="use_dpop_nonce", error_description="${RESOURCE_NONCE_DESCRIPTION}"`;
+}
+
 function safeHost(orgUrl: string): string {
   try {
     return new URL(orgUrl).host;

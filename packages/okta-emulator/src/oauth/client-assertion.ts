@@ -90,9 +90,11 @@ export function authenticateClientAssertion(
   }
   const jti = payload.jti;
   if (jti !== undefined) {
-    // Remember the jti until the assertion could no longer be accepted anyway.
+    // Remember the jti until the assertion could no longer be accepted anyway. A non-string jti is keyed by
+    // its JSON text: String() throws on a parsed object such as {"toString":1}.
     const forgetAfter = (exp + ASSERTION_LEEWAY_S) * 1000;
-    if (!rememberOnce(ctx.state.usedAssertionJtis, `${app.id} ${String(jti)}`, forgetAfter, nowMs)) {
+    const key = `${app.id} ${typeof jti === 'string' ? jti : JSON.stringify(jti)}`;
+    if (!rememberOnce(ctx.state.usedAssertionJtis, key, forgetAfter, nowMs)) {
       throw new OAuthProtocolError('client_assertion_already_used');
     }
   }

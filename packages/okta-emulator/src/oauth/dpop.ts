@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { PlatformContext } from '../state.js';
-import { rememberOnce } from '../state.js';
+import { rememberOnce, rotateNonce } from '../state.js';
 import { isAllowedAlg } from './algorithms.js';
 import {
   hasPrivateMembers,
@@ -28,6 +28,12 @@ export interface ProofExpectation {
   accessToken?: string;
   /** Token endpoint: the proof must carry the current (or previous) `nonce`. */
   requireNonce?: boolean;
+  /**
+   * Resource requests in the opt-in resource-nonce mode (RFC 9449 §9): `'required'` wants the current (or
+   * previous) `nonce`; `'always'` refuses every proof with a new nonce. Either way the refusal is the
+   * `use_dpop_nonce` error with a `dpop-nonce` header, which the API-auth hook renders as a 401 challenge.
+   */
+  resourceNonce?: 'required' | 'always';
 }
 
 /** A proof that passed every check. */
@@ -55,8 +61,9 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
  * `OAuthProtocolError` on the first failure: header count, parse, `typ`, `alg`, embedded public `jwk`,
  * signature, `htm`, `htu` (no query/fragment, compared with the percent-decoded request path), `iat` (not in the future, not
  * older than five minutes), `exp` if present, `jti` (required except on a nonce-less token request;
- * single-use), `ath` for resource requests, and on the token endpoint the server `nonce` (a missing or
- * unknown nonce gets `use_dpop_nonce` with a fresh `dpop-nonce` header). The `jti` is recorded only when
+ * single-use), `ath` for resource requests, and on the token endpoint (and at resources in the opt-in
+ * resource-nonce mode) the server `nonce` (a missing or unknown nonce gets `use_dpop_nonce` with a fresh
+ * `dpop-nonce` header). The `jti` is recorded only when
  * everything passed, so a proof rejected for its nonce can be replaced by one that has it.
  */
 export function verifyDpopProof(
@@ -124,7 +131,11 @@ export function verifyDpopProof(
   if (expect.accessToken !== undefined && payload.ath !== sha256b64u(expect.accessToken)) {
     throw new OAuthProtocolError('dpop_proof_invalid_ath');
   }
-  if (expect.requireNonce === true) {
+  if (expect.resourceNonce === 'always') {
+    rotateNonce(ctx.state, nowMs);
+    throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
+  }
+  if (expect.requireNonce === true || expect.resourceNonce === 'required') {
     const nonce = payload.nonce;
     if (typeof nonce !== 'string' || !isAcceptedNonce(ctx, nonce)) {
       throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
@@ -144,8 +155,30 @@ export function verifyDpopProof(
  * `htu` `.../users/a@b.com`; a proof that repeats `%40` is refused), so only the expected side is decoded.
  */
 export function sameHtu(htu: string, expected: string): boolean {
-  const sent = htuOf(htu, false);
-  return sent !== undefined && sent === htuOf(expected, true);
+  const sent = memoHtu(sentHtus, htu, false);
+  return sent !== undefined && sent === memoHtu(expectedHtus, expected, true);
+}
+
+/**
+ * htuOf results by input, one map per mode. htuOf is a pure function of its input and requests repeat a few
+ * URLs, so remembering results saves two or three URL parses (and a percent-decode) per proof. Bounded: cleared
+ * when full; long inputs are not remembered.
+ */
+const sentHtus = new Map<string, string | undefined>();
+const expectedHtus = new Map<string, string | undefined>();
+
+function memoHtu(
+  memo: Map<string, string | undefined>,
+  value: string,
+  decodePath: boolean,
+): string | undefined {
+  if (memo.has(value)) return memo.get(value);
+  const result = htuOf(value, decodePath);
+  if (value.length <= 2048) {
+    if (memo.size >= 1024) memo.clear();
+    memo.set(value, result);
+  }
+  return result;
 }
 
 function htuOf(value: string, decodePath: boolean): string | undefined {

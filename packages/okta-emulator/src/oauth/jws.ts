@@ -17,10 +17,39 @@ export function parseCompactJwt(token: string): ParsedJwt | undefined {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_JWT_LENGTH) return undefined;
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2]) return undefined;
-  const header = decodeJsonObject(parts[0]);
+  const header = decodeHeader(parts[0]);
   const payload = decodeJsonObject(parts[1]);
   if (!header || !payload) return undefined;
   return { header, payload };
+}
+
+/**
+ * Decoded headers by their base64url text. Every DPoP proof from one key carries the same header text (and
+ * every client assertion from one app key), so decoding it once saves a base64 decode and a JSON.parse per
+ * request. The decoded header is a pure function of its text; cached headers are deeply frozen so no caller can
+ * change what another sees. Bounded like the key cache; long headers are not cached.
+ */
+const headerCache = new Map<string, Record<string, unknown>>();
+const MAX_CACHED_HEADERS = 1024;
+const MAX_CACHED_HEADER_LENGTH = 2048;
+
+function decodeHeader(part: string): Record<string, unknown> | undefined {
+  const cached = headerCache.get(part);
+  if (cached) return cached;
+  const header = decodeJsonObject(part);
+  if (header && part.length <= MAX_CACHED_HEADER_LENGTH) {
+    if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
+    headerCache.set(part, deepFreeze(header));
+  }
+  return header;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function decodeJsonObject(part: string): Record<string, unknown> | undefined {
@@ -45,6 +74,16 @@ export function sha256b64u(value: string): string {
  * member is missing or not a string.
  */
 export function jwkThumbprint(jwk: Record<string, unknown>): string | undefined {
+  // A frozen JWK (from a cached proof header) cannot change, so its thumbprint is computed once: a DPoP proof
+  // needs it twice per request (for `cnf.jkt` and the key cache).
+  if (!Object.isFrozen(jwk)) return computeThumbprint(jwk);
+  if (!thumbprints.has(jwk)) thumbprints.set(jwk, computeThumbprint(jwk));
+  return thumbprints.get(jwk);
+}
+
+const thumbprints = new WeakMap<object, string | undefined>();
+
+function computeThumbprint(jwk: Record<string, unknown>): string | undefined {
   let canonical: string;
   if (jwk.kty === 'RSA') {
     if (typeof jwk.e !== 'string' || typeof jwk.n !== 'string') return undefined;

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../contracts.js';
 import { ChallengeResponse, OktaApiError } from '../errors.js';
-import { buildChallenge } from '../oauth/challenge.js';
+import { buildChallenge, buildNonceChallenge } from '../oauth/challenge.js';
 import { dpopHeaderValues, verifyDpopProof } from '../oauth/dpop.js';
 import { OAuthProtocolError } from '../oauth/oauth-errors.js';
 import { lookupAccessToken } from '../oauth/tokens.js';
@@ -24,6 +24,10 @@ export function isProtectedPath(path: string): boolean {
  * - DPoP-bound token: Bearer scheme, no proof, or a proof that fails (`htm`, `htu`, `iat`, `jti`, `ath`,
  *   `cnf.jkt`) → 400, empty body, `WWW-Authenticate: DPoP algs="…", …, error=…, error_description=…`.
  * - Unbound token sent with the DPoP scheme → 401 `invalid_token` "The presented access_token is not DPoP bound."
+ * - Opt-in resource-nonce mode (`ctx.dpopResourceNonce`, RFC 9449 §9; Okta does not do this, facts §2.4): a
+ *   DPoP-bound request whose proof lacks the current (or previous) nonce → 401, empty body,
+ *   `WWW-Authenticate: DPoP algs="…", error="use_dpop_nonce", error_description="Resource server requires
+ *   nonce in DPoP proof."` and `DPoP-Nonce: <current nonce>`.
  */
 export function registerApiAuth(app: FastifyInstance, ctx: PlatformContext): void {
   app.addHook('onRequest', async (request) => {
@@ -80,13 +84,18 @@ function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path
     if (presented !== 'DPoP') throw new OAuthProtocolError('dpop_authentication_scheme_required');
     const proofs = dpopHeaderValues(request.raw);
     if (proofs.length === 0) throw new OAuthProtocolError('dpop_proof_required_for_token');
+    const nonceMode = ctx.dpopResourceNonce;
     const proof = verifyDpopProof(ctx, proofs, {
       method: request.method,
       url: ctx.orgUrl + path,
       accessToken: credential,
+      ...(nonceMode === 'off' ? {} : { resourceNonce: nonceMode }),
     });
     if (proof.jkt !== record.jkt) throw new OAuthProtocolError('invalid_access_token_dpop_binding');
   } catch (err) {
+    if (err instanceof OAuthProtocolError && err.key === 'use_dpop_nonce') {
+      throw new ChallengeResponse(401, { 'www-authenticate': buildNonceChallenge(), ...err.headers });
+    }
     if (err instanceof OAuthProtocolError) {
       throw new ChallengeResponse(err.statusCode, { 'www-authenticate': challenge(err, 'DPoP') });
     }

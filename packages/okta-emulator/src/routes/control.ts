@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { OktaApiError } from '../errors.js';
 import type { ManagementHandle } from '../management-bridge.js';
+import { currentNonce } from '../oauth/nonce.js';
 import { rotateNonce, type PlatformContext } from '../state.js';
 
 /** Prefix of the test-only control API. Never part of Okta's surface. */
@@ -16,7 +17,8 @@ export interface ControlDeps {
 
 /**
  * `/__emulator/*` (registered only with `control: true`): reset, seed users, inspect state (no private keys,
- * no tokens), counters, move the clock, rotate the DPoP nonce, and the management side's fault endpoints.
+ * no tokens), counters, move the clock, rotate the DPoP nonce, switch the resource-server nonce mode, and the
+ * management side's fault endpoints.
  */
 export async function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): Promise<void> {
   const { ctx } = deps;
@@ -68,6 +70,28 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
       scope.post('/dpop/rotate-nonce', async () => {
         rotateNonce(ctx.state, ctx.clock.now());
         return { ok: true, nonce: ctx.state.dpopNonce.current };
+      });
+
+      // Opt-in resource-server nonces (RFC 9449 §9): `{enabled}` demands the current nonce in `/api/v1`
+      // proofs; `{enabled: true, always: true}` refuses every DPoP-bound API request with a new nonce.
+      scope.post('/dpop/resource-nonce', async (request) => {
+        const body = (request.body ?? {}) as { enabled?: unknown; always?: unknown };
+        if (typeof body.enabled !== 'boolean') {
+          throw badControlInput('enabled', 'enabled must be true or false.');
+        }
+        if (body.always !== undefined && typeof body.always !== 'boolean') {
+          throw badControlInput('always', 'always must be true or false.');
+        }
+        if (body.always === true && !body.enabled) {
+          throw badControlInput('always', 'always needs enabled: true.');
+        }
+        ctx.dpopResourceNonce = !body.enabled ? 'off' : body.always === true ? 'always' : 'required';
+        return {
+          ok: true,
+          enabled: body.enabled,
+          always: ctx.dpopResourceNonce === 'always',
+          nonce: currentNonce(ctx),
+        };
       });
 
       deps.management.registerFaultRoutes(scope);

@@ -85,6 +85,11 @@ class Prover implements DpopProver {
   readonly #header: string;
   readonly #deps: { clock: Clock; uuid: () => string };
   readonly #nonces = new Map<string, string>();
+  /**
+   * The last access token and its `ath` (base64url SHA-256). A cached token is used for many calls, so hashing
+   * it once per token instead of once per proof saves a hash per API call; `ath` is the same value either way.
+   */
+  #athFor: { token: string; ath: string } | undefined;
 
   constructor(
     key: KeyObject,
@@ -114,9 +119,7 @@ class Prover implements DpopProver {
       iat: Math.floor(this.#deps.clock() / 1000),
       jti: this.#deps.uuid(),
     };
-    if (input.accessToken !== undefined) {
-      claims['ath'] = createHash('sha256').update(input.accessToken, 'ascii').digest('base64url');
-    }
+    if (input.accessToken !== undefined) claims['ath'] = this.#ath(input.accessToken);
     const nonce = input.nonce ?? this.nonceFor(input.url);
     if (nonce !== undefined) claims['nonce'] = nonce;
     const signingInput = `${this.#header}.${b64(JSON.stringify(claims))}`;
@@ -127,6 +130,14 @@ class Prover implements DpopProver {
       ? signSync(this.#hash, data, { key: this.#key, dsaEncoding: 'ieee-p1363' })
       : await signAsync(this.#hash, data, this.#key);
     return `${signingInput}.${signature.toString('base64url')}`;
+  }
+
+  #ath(accessToken: string): string {
+    if (this.#athFor?.token !== accessToken) {
+      const ath = createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+      this.#athFor = { token: accessToken, ath };
+    }
+    return this.#athFor.ath;
   }
 
   rememberNonce(url: URL, nonce: string): void {

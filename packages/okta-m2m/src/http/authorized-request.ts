@@ -5,7 +5,8 @@
  * - 401 → the token is forgotten (`rejectToken`) and the call is sent again with a new one;
  * - 403 `insufficient_scope` → if `insufficientScope(token)` says a new token may carry the scope, again once;
  * - a DPoP nonce demand (400/401 `use_dpop_nonce` with a `DPoP-Nonce` header) → the nonce is remembered
- *   (`dpopNonce`) and the call is sent again once.
+ *   (`dpopNonce`) and the call is sent again once; a second demand is returned as is (processOktaResponse
+ *   turns it into a DpopError), its nonce still remembered for the next call.
  * The final response is returned as is, for processOktaResponse.
  */
 import type { AccessToken, RequestAuthorizer } from '../auth/types.js';
@@ -103,9 +104,10 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
 
     const nonce = nonceDemand(response);
     if (nonce !== undefined) {
+      // Remember even the nonce of a demand that is not retried: it is the server's newest, for the next call.
+      ctx.authorizer.dpopNonce(url, nonce);
       if (nonceRetried) return response;
       nonceRetried = true;
-      ctx.authorizer.dpopNonce(url, nonce);
       continue;
     }
     if (response.status === 401) {

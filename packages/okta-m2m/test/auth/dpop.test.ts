@@ -73,6 +73,11 @@ void describe('createDpopProver: proofs', () => {
     // Known vector: SHA-256("abc") in base64url.
     const abc = await verifyProof(await prover.proof({ method: 'GET', url: TOKEN_URL, accessToken: 'abc' }));
     assert.equal(abc.claims['ath'], 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+    // The prover remembers the last token's hash: switching back must hash the first token again.
+    const again = await verifyProof(
+      await prover.proof({ method: 'GET', url: TOKEN_URL, accessToken: token }),
+    );
+    assert.equal(again.claims['ath'], claims['ath']);
     const none = await verifyProof(await prover.proof({ method: 'GET', url: TOKEN_URL }));
     assert.equal(none.claims['ath'], undefined);
   });
