@@ -1,37 +1,23 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildEmulator, type BuiltEmulator } from './app.js';
-import type { Clock } from './contracts.js';
+import { buildEmulator, type BuildEmulatorOptions, type BuiltEmulator } from './app.js';
 import { createStateSaver, loadSnapshot, type StateSaver } from './persistence.js';
 import { createServiceApp, type ServiceAppCredentials, type ServiceAppOptions } from './service-app.js';
 import { TOKEN_PATH } from './routes/token.js';
 
-/** Options of {@link startEmulator}. */
-export interface EmulatorOptions {
+/**
+ * Options of {@link startEmulator}: those of {@link buildEmulator} (the org URL comes from the address it
+ * listens on; the snapshot and change hook from `statePath`), plus where to listen and the state file.
+ */
+export interface EmulatorOptions extends Omit<BuildEmulatorOptions, 'orgUrl' | 'snapshot' | 'onChange'> {
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
   /** Port (default 0: a free port). */
   port?: number;
-  /** Seed for deterministic ids and seeded users. */
-  seed?: number;
-  /** Users to create at start. */
-  seedUsers?: number;
   /** Register `/__emulator/*` control routes (default true here; the CLI needs `--control`). */
   control?: boolean;
-  /** Rate-limit quotas per route (per minute). */
-  quotas?: Record<string, number>;
-  /** Concurrent in-flight request limit. */
-  concurrencyLimit?: number;
-  /** The clock every check reads. */
-  clock?: Clock;
   /** Load state from this JSON file at start (if it exists) and save it on change and on close. */
   statePath?: string;
-  /** Fastify request logging (default off). */
-  logger?: boolean;
-  /** DPoP nonce rotation period in ms (default 24 h). */
-  nonceRotationMs?: number;
-  /** Require the server nonce in DPoP proofs at `/api/v1` (RFC 9449 §9). Default false, as at Okta (facts §2.4). */
-  dpopResourceNonce?: boolean;
 }
 
 /** A running emulator, as tests and the CLI use it. */
@@ -74,26 +60,22 @@ export interface RunningEmulator {
  * await emu.close();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  const snapshot = options.statePath ? loadSnapshot(options.statePath) : undefined;
+  const { host: hostOption, port: portOption, statePath, control, seedUsers, ...buildOptions } = options;
+  const host = hostOption ?? '127.0.0.1';
+  const snapshot = statePath ? loadSnapshot(statePath) : undefined;
   let saver: StateSaver | undefined;
   let built: BuiltEmulator | undefined;
   let url = '';
   for (let attempt = 0; ; attempt++) {
-    const fixedPort = options.port !== undefined && options.port > 0 ? options.port : undefined;
+    const fixedPort = portOption !== undefined && portOption > 0 ? portOption : undefined;
     const port = fixedPort ?? (await freePort(host));
     url = `http://${urlHost(host)}:${port}`;
     built = await buildEmulator({
+      ...buildOptions,
       orgUrl: url,
-      control: options.control ?? true,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.seedUsers !== undefined && !snapshot ? { seedUsers: options.seedUsers } : {}),
-      ...(options.quotas !== undefined ? { quotas: options.quotas } : {}),
-      ...(options.concurrencyLimit !== undefined ? { concurrencyLimit: options.concurrencyLimit } : {}),
-      ...(options.clock !== undefined ? { clock: options.clock } : {}),
-      ...(options.logger !== undefined ? { logger: options.logger } : {}),
-      ...(options.nonceRotationMs !== undefined ? { nonceRotationMs: options.nonceRotationMs } : {}),
-      ...(options.dpopResourceNonce !== undefined ? { dpopResourceNonce: options.dpopResourceNonce } : {}),
+      control: control ?? true,
+      // A loaded state already has its users.
+      ...(seedUsers !== undefined && !snapshot ? { seedUsers } : {}),
       ...(snapshot ? { snapshot } : {}),
       onChange: () => saver?.schedule(),
     });
@@ -108,8 +90,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
   const emu = built;
-  if (options.statePath) {
-    saver = createStateSaver(options.statePath, () => emu.snapshot());
+  if (statePath) {
+    saver = createStateSaver(statePath, () => emu.snapshot());
     saver.flush();
   }
   let counter = 0;
