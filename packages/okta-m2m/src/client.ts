@@ -3,7 +3,7 @@
  * the Users API and one metrics instance. One client per process (per org and app); `close()` it on shutdown.
  */
 import { createDpopProver } from './auth/dpop.js';
-import { loadSigningKey, type SigningKey } from './auth/keys.js';
+import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
 import { TokenProvider } from './auth/token-provider.js';
 import { resolveConfig, type OktaClientOptions, type ResolvedConfig } from './config.js';
 import { defaultDeps } from './deps.js';
@@ -72,6 +72,15 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     metrics,
     logger,
   });
+  // Read a DPoP key file now, so a missing or loose file fails at start like the client key does.
+  const dpopKey =
+    config.dpop.keyPath === undefined
+      ? config.dpop.key
+      : readPrivateKeyFile(
+          config.dpop.keyPath,
+          config.allowInsecureKeyFile,
+          'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
+        );
   const tokens = new TokenProvider({
     transport,
     tokenEndpoint: config.tokenEndpoint,
@@ -86,7 +95,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
         ? undefined
         : () =>
             createDpopProver({
-              key: config.dpop.key,
+              key: dpopKey,
               alg: config.dpop.alg,
               clientAuthThumbprint: signingKey.thumbprint,
               deps: { clock: deps.clock, uuid: deps.uuid },
@@ -98,7 +107,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
   });
   const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl });
   const { privateKey: _key, logger: _logger, deps: _deps, dpop, ...rest } = config;
-  const publicConfig = { ...rest, dpop: { mode: dpop.mode, alg: dpop.alg } };
+  const publicConfig = { ...rest, dpop: { mode: dpop.mode, keyPath: dpop.keyPath, alg: dpop.alg } };
   let closing: Promise<void> | undefined;
   return {
     users,

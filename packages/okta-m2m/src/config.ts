@@ -36,7 +36,15 @@ export const CONFIG_DEFAULTS = Object.freeze({
  * const dpop: DpopOption = { key: process.env.DPOP_KEY, alg: 'ES256' };
  */
 export type DpopOption =
-  'auto' | boolean | { key?: DpopKeyInput | undefined; alg?: DpopAlgorithm | undefined };
+  | 'auto'
+  | boolean
+  | {
+      /** The DPoP private key (PEM text, private JWK, KeyObject); never the client-authentication key. */
+      key?: DpopKeyInput | undefined;
+      /** A file holding the DPoP private key (PEM or JWK JSON), mode 600. Give this or `key`. */
+      keyPath?: string | undefined;
+      alg?: DpopAlgorithm | undefined;
+    };
 
 /**
  * Options of `createOktaClient`.
@@ -95,7 +103,12 @@ export interface ResolvedConfig {
   tokenEndpoint: URL;
   audience: string;
   assertionLifetimeSeconds: number;
-  dpop: { mode: 'auto' | boolean; key: DpopKeyInput | undefined; alg: DpopAlgorithm | undefined };
+  dpop: {
+    mode: 'auto' | boolean;
+    key: DpopKeyInput | undefined;
+    keyPath: string | undefined;
+    alg: DpopAlgorithm | undefined;
+  };
   refreshAheadSeconds: number;
   requireAllScopes: boolean;
   transport: TransportOptions;
@@ -363,12 +376,13 @@ function parseHttpUrl(
 }
 
 function resolveDpop(value: unknown, report: (m: string) => void): ResolvedConfig['dpop'] | undefined {
-  if (value === undefined || value === 'auto') return { mode: 'auto', key: undefined, alg: undefined };
-  if (value === true || value === false) return { mode: value, key: undefined, alg: undefined };
+  const none = { key: undefined, keyPath: undefined, alg: undefined };
+  if (value === undefined || value === 'auto') return { mode: 'auto', ...none };
+  if (value === true || value === false) return { mode: value, ...none };
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const { key, alg } = value as { key?: unknown; alg?: unknown };
-    const extra = Object.keys(value).filter((k) => k !== 'key' && k !== 'alg');
-    if (extra.length > 0) report(`Unknown dpop field(s): ${extra.join(', ')}. Use { key, alg }.`);
+    const { key, keyPath, alg } = value as { key?: unknown; keyPath?: unknown; alg?: unknown };
+    const extra = Object.keys(value).filter((k) => k !== 'key' && k !== 'keyPath' && k !== 'alg');
+    if (extra.length > 0) report(`Unknown dpop field(s): ${extra.join(', ')}. Use { key or keyPath, alg }.`);
     if (
       alg !== undefined &&
       !['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512'].includes(alg as string)
@@ -378,9 +392,18 @@ function resolveDpop(value: unknown, report: (m: string) => void): ResolvedConfi
     if (key !== undefined && typeof key !== 'string' && typeof key !== 'object') {
       report('dpop.key must be PEM text, a private JWK or a KeyObject.');
     }
-    return { mode: true, key: key as DpopKeyInput | undefined, alg: alg as DpopAlgorithm | undefined };
+    if (keyPath !== undefined && (typeof keyPath !== 'string' || keyPath.trim() === '')) {
+      report('dpop.keyPath must be the path of a file holding the DPoP private key (OKTA_DPOP_KEY_PATH).');
+    }
+    if (key !== undefined && keyPath !== undefined) report('Give dpop.key or dpop.keyPath, not both.');
+    return {
+      mode: true,
+      key: key as DpopKeyInput | undefined,
+      keyPath: keyPath as string | undefined,
+      alg: alg as DpopAlgorithm | undefined,
+    };
   }
-  report("Must be 'auto' (default), true, false, or { key, alg }.");
+  report("Must be 'auto' (default), true, false, or { key or keyPath, alg }.");
   return undefined;
 }
 
@@ -399,6 +422,7 @@ export const ENV_VARIABLES = Object.freeze({
   privateKey: 'OKTA_PRIVATE_KEY',
   tokenEndpoint: 'OKTA_TOKEN_ENDPOINT',
   dpop: 'OKTA_DPOP',
+  dpopKeyPath: 'OKTA_DPOP_KEY_PATH',
   allowInsecureKeyFile: 'OKTA_ALLOW_INSECURE_KEY_FILE',
 } as const);
 
@@ -406,7 +430,8 @@ export const ENV_VARIABLES = Object.freeze({
  * Read options from the guide's environment variables: `OKTA_DOMAIN` (host or URL), `OKTA_CLIENT_ID`,
  * `OKTA_SCOPES` (space or comma separated), `OKTA_AUDIENCE`, `OKTA_KEY_ID`, `OKTA_PRIVATE_KEY_PATH`,
  * `OKTA_PRIVATE_KEY` (the key itself, PEM or JWK JSON, for secret managers that inject it; `\n` escapes are
- * accepted), `OKTA_TOKEN_ENDPOINT`, `OKTA_DPOP` (auto|true|false), `OKTA_ALLOW_INSECURE_KEY_FILE` (true|false).
+ * accepted), `OKTA_TOKEN_ENDPOINT`, `OKTA_DPOP` (auto|true|false), `OKTA_DPOP_KEY_PATH` (a DPoP key file; implies DPoP),
+ * `OKTA_ALLOW_INSECURE_KEY_FILE` (true|false).
  * Throws one {@link ConfigError} whose problems name the variables. `overrides` are merged over what was read.
  * @example
  * const client = createOktaClient(fromEnv(process.env, { logger }));
@@ -454,6 +479,17 @@ export function fromEnv(
       });
     } else {
       set(option, raw === 'auto' ? 'auto' : raw === 'true');
+    }
+  }
+  const dpopKeyPath = get(ENV_VARIABLES.dpopKeyPath);
+  if (dpopKeyPath !== undefined) {
+    if (options['dpop'] === false) {
+      envProblems.push({
+        option: ENV_VARIABLES.dpopKeyPath,
+        message: `A DPoP key was given but ${ENV_VARIABLES.dpop} is false; unset one of them.`,
+      });
+    } else {
+      options['dpop'] = { keyPath: dpopKeyPath };
     }
   }
   const merged = { ...options, ...overrides } as OktaClientOptions;

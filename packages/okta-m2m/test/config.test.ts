@@ -25,7 +25,7 @@ void describe('resolveConfig', () => {
     assert.equal(c.audience, 'https://acme.okta.com/oauth2/v1/token');
     assert.deepEqual(c.scopes, DEFAULT_SCOPES);
     assert.equal(c.assertionLifetimeSeconds, 300);
-    assert.deepEqual(c.dpop, { mode: 'auto', key: undefined, alg: undefined });
+    assert.deepEqual(c.dpop, { mode: 'auto', key: undefined, keyPath: undefined, alg: undefined });
     assert.equal(c.refreshAheadSeconds, 300);
     assert.equal(c.requireAllScopes, false);
     assert.equal(c.allowInsecureKeyFile, false);
@@ -114,6 +114,7 @@ void describe('resolveConfig', () => {
     assert.deepEqual(resolveConfig({ ...base, dpop: { alg: 'ES256' } }).dpop, {
       mode: true,
       key: undefined,
+      keyPath: undefined,
       alg: 'ES256',
     });
     const e = configError(() => resolveConfig({ ...base, dpop: { alg: 'HS256' as never } }));
@@ -193,5 +194,29 @@ void describe('fromEnv', () => {
     assert.deepEqual(o.scopes, ['okta.users.read']);
     const e = configError(() => fromEnv(env, { assertionLifetimeSeconds: 0 }));
     assert.equal(e.problems[0]!.option, 'assertionLifetimeSeconds');
+  });
+});
+
+void describe('DPoP key file', () => {
+  void test('dpop: { keyPath } turns DPoP on; key and keyPath together are refused', () => {
+    assert.deepEqual(resolveConfig({ ...base, dpop: { keyPath: '/run/secrets/dpop.pem' } }).dpop, {
+      mode: true,
+      key: undefined,
+      keyPath: '/run/secrets/dpop.pem',
+      alg: undefined,
+    });
+    const e = configError(() => resolveConfig({ ...base, dpop: { key: PEM, keyPath: '/x.pem' } }));
+    assert.ok(e.problems.some((p) => p.option === 'dpop' && /not both/.test(p.message)));
+    const empty = configError(() => resolveConfig({ ...base, dpop: { keyPath: ' ' } }));
+    assert.ok(empty.problems.some((p) => /OKTA_DPOP_KEY_PATH/.test(p.message)));
+  });
+
+  void test('OKTA_DPOP_KEY_PATH sets the key file; with OKTA_DPOP=false it is a named problem', () => {
+    const env = { OKTA_DOMAIN: 'acme.okta.com', OKTA_CLIENT_ID: '0oa1', OKTA_PRIVATE_KEY: PEM };
+    assert.deepEqual(fromEnv({ ...env, OKTA_DPOP_KEY_PATH: '/k.pem' }).dpop, { keyPath: '/k.pem' });
+    const e = configError(() => fromEnv({ ...env, OKTA_DPOP_KEY_PATH: '/k.pem', OKTA_DPOP: 'false' }));
+    assert.ok(
+      e.problems.some((p) => p.option === 'OKTA_DPOP_KEY_PATH' && /OKTA_DPOP is false/.test(p.message)),
+    );
   });
 });

@@ -148,7 +148,7 @@ export function loadSigningKey(options: LoadSigningKeyOptions): SigningKey {
     throw new KeyError('Both privateKey and privateKeyPath are set.', { hint: 'Give exactly one of them.' });
   }
   if (privateKeyPath !== undefined) {
-    const text = readKeyFile(privateKeyPath, options.allowInsecureKeyFile === true);
+    const text = readPrivateKeyFile(privateKeyPath, options.allowInsecureKeyFile === true);
     return importKey(text, keyId, options.source ?? `the key file ${privateKeyPath}`);
   }
   if (privateKey === undefined) {
@@ -159,7 +159,17 @@ export function loadSigningKey(options: LoadSigningKeyOptions): SigningKey {
   return importKey(privateKey, keyId, options.source ?? 'privateKey');
 }
 
-function readKeyFile(path: string, allowInsecure: boolean): string {
+/**
+ * Reads a private key file (PEM or JWK JSON), refusing one that group or others may read unless allowed.
+ * `option` names the setting in messages, e.g. `dpop.keyPath (OKTA_DPOP_KEY_PATH)`.
+ * @example
+ * const pem = readPrivateKeyFile('/run/secrets/dpop.pem', false, 'dpop.keyPath');
+ */
+export function readPrivateKeyFile(
+  path: string,
+  allowInsecure: boolean,
+  option = 'privateKeyPath (OKTA_PRIVATE_KEY_PATH)',
+): string {
   let mode: number;
   try {
     mode = statSync(path).mode;
@@ -168,7 +178,7 @@ function readKeyFile(path: string, allowInsecure: boolean): string {
     throw new KeyError(`Cannot read the private key file ${path} (${code ?? 'error'}).`, {
       hint:
         code === 'ENOENT'
-          ? 'Check privateKeyPath (OKTA_PRIVATE_KEY_PATH): the file does not exist.'
+          ? `Check ${option}: the file does not exist.`
           : 'Check the path and that this process may read it.',
     });
   }
