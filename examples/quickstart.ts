@@ -28,6 +28,10 @@ try {
     console.log(`Renamed ${updated.id}: ${before.profile.lastName} -> ${updated.profile.lastName}`);
   }
 
+  // Steps 5-6 happened on the first call: a signed client assertion (and, since the app requires DPoP, the
+  // nonce handshake: two 400 answers, then the token). The token is cached and reused.
+  const token = await client.tokens.getToken();
+  console.log(`Token: ${token.type}, scopes "${token.scopes.join(' ')}"`);
   const m = client.metrics();
   console.log(
     `Token requests: ${m.token.requests}, cache hits/misses: ${m.token.cache.hits}/${m.token.cache.misses}, ` +
