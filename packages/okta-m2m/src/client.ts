@@ -106,8 +106,22 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     deps,
   });
   const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl });
-  const { privateKey: _key, logger: _logger, deps: _deps, dpop, ...rest } = config;
-  const publicConfig = { ...rest, dpop: { mode: dpop.mode, keyPath: dpop.keyPath, alg: dpop.alg } };
+  const {
+    privateKey: _key,
+    logger: _logger,
+    deps: _deps,
+    dpop,
+    transport: transportOptions,
+    ...rest
+  } = config;
+  // The mutual-TLS client key is key material too: keep it out of `config` (and so out of JSON and inspect).
+  const { key: _tlsKey, ...publicTls } = transportOptions.tls ?? {};
+  const publicConfig = {
+    ...rest,
+    transport:
+      transportOptions.tls === undefined ? transportOptions : { ...transportOptions, tls: publicTls },
+    dpop: { mode: dpop.mode, keyPath: dpop.keyPath, alg: dpop.alg },
+  };
   let closing: Promise<void> | undefined;
   return {
     users,

@@ -128,6 +128,8 @@ class UndiciTransport implements OktaTransport {
   readonly #userAgent: string;
   #rateLimit: RateLimitInfo | undefined;
   #closed = false;
+  /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
+  readonly #closing = new AbortController();
 
   constructor(options: TransportOptions, deps: TransportDeps) {
     this.#deps = deps;
@@ -211,8 +213,9 @@ class UndiciTransport implements OktaTransport {
           'okta-m2m retrying',
         );
         try {
-          await this.#deps.sleep(decision.delayMs, call.signal);
+          await this.#deps.sleep(decision.delayMs, AbortSignal.any([call.signal, this.#closing.signal]));
         } catch (error) {
+          if (this.#closed && !call.signal.aborted) throw new ClosedError();
           throw this.#abortError(error, ctx, undefined);
         }
       }
@@ -225,6 +228,7 @@ class UndiciTransport implements OktaTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     await this.#agent.close();
   }
 

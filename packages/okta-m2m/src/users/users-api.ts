@@ -224,7 +224,16 @@ function pathSegment(argument: string, value: unknown): string {
       `${argument} must be a non-empty string (a user id such as 00u1abc or a login).`,
     );
   }
-  return encodeURIComponent(value);
+  // `.` and `..` (also `%2e`, which URL parsers treat alike) would be resolved as dot segments: `get('.')` would
+  // list users and `updateProfile('.', ...)` would POST /api/v1/users/, which creates a user.
+  if (value === '.' || value === '..') {
+    throw new InvalidArgumentError(argument, `${argument} must be a user id or login, not "${value}".`);
+  }
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw new InvalidArgumentError(argument, `${argument} contains an unpaired UTF-16 surrogate.`);
+  }
 }
 
 function validName(argument: 'firstName' | 'lastName', value: unknown): string {

@@ -270,6 +270,31 @@ void test('close(): later sends reject with ClosedError', async () => {
   await assert.rejects(transport.send(get('/echo'), { operation: 'test', retryable: true }), ClosedError);
 });
 
+void test('close() ends a wait before a retry at once, with ClosedError (no timer keeps the process alive)', async () => {
+  let sleeping: () => void = () => undefined;
+  const asleep = new Promise<void>((resolve) => (sleeping = resolve));
+  // A sleep that only ends when its signal aborts: the deadline (2 s) or close().
+  const transport = createTransport(
+    { breaker: false },
+    {
+      clock: Date.now,
+      sleep: (_ms, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+          sleeping();
+        }),
+      random: () => 0.5,
+      metrics: new Metrics(),
+    },
+  );
+  routes.set('/down', (_req, res) => res.writeHead(503).end());
+  const pending = transport.send(get('/down'), { operation: 'test', retryable: true, deadlineMs: 2000 });
+  await asleep;
+  const closed = assert.rejects(pending, ClosedError);
+  await transport.close();
+  await closed;
+});
+
 void test('breaker: failures open it, calls then fail fast without reaching the server, a trial after openMs closes it', async (t) => {
   let now = 1_000_000;
   const metrics = new Metrics();

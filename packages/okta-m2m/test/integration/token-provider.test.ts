@@ -132,3 +132,34 @@ void test("dpop 'auto' switches to DPoP for a DPoP app, logs it once, and API ca
   assert.equal(outcome.status, 404, outcome.message);
   assert.equal(tokenRequests(app.clientId), 3);
 });
+
+void test('a transport retry of a token request signs a new client assertion (the emulator refuses a replayed jti)', async (t) => {
+  const app = await emu.createServiceApp({ dpop: false });
+  const client = clientFor(emu, app);
+  t.after(() => client.close());
+  // The emulator processes the first request (burning its assertion jti and issuing a token), then cuts the
+  // response in half; the library retries. Resending the same assertion would get 401 "already been used".
+  const rule = await fetch(`${emu.url}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'POST', path: '/oauth2/v1/token', sequence: ['truncate'] }),
+  });
+  assert.equal(rule.status < 300, true, await rule.text());
+  t.after(() => fetch(`${emu.url}/__emulator/faults`, { method: 'DELETE' }));
+  const before = emu.stats();
+
+  const token = await client.tokens.getToken();
+  const after = emu.stats();
+  assert.equal(token.type, 'Bearer');
+  assert.equal(client.metrics().token.requests, 2, 'the truncated answer was retried once');
+  assert.equal(client.metrics().retries.byReason['network'], 1);
+  assert.equal(
+    after.tokensIssued - before.tokensIssued,
+    2,
+    'both attempts were accepted: two distinct assertions',
+  );
+  assert.equal(
+    after.tokenRequestsByOutcome['invalid_client'] ?? 0,
+    before.tokenRequestsByOutcome['invalid_client'] ?? 0,
+  );
+});

@@ -34,6 +34,15 @@ void test('get: the id or login must be a non-empty string', async () => {
   await rejectsWith(users.get(undefined as unknown as string), 'idOrLogin', /non-empty string/);
 });
 
+void test('ids that would leave /api/v1/users/{id} are refused: dot segments, unpaired surrogates', async () => {
+  await rejectsWith(users.get('.'), 'idOrLogin', /not "\."/);
+  await rejectsWith(users.get('..'), 'idOrLogin', /not "\.\."/);
+  // POST /api/v1/users/ would create a user.
+  await rejectsWith(users.updateProfile('.', { login: 'x@example.com' }), 'id', /not "\."/);
+  await rejectsWith(users.updateName('..', { firstName: 'F', lastName: 'L' }), 'id', /not "\.\."/);
+  await rejectsWith(users.get('\uD800'), 'idOrLogin', /surrogate/);
+});
+
 void test('updateName: both names 1..50 characters', async () => {
   await rejectsWith(users.updateName('00u1', { firstName: '', lastName: 'L' }), 'firstName', /non-empty/);
   await rejectsWith(
