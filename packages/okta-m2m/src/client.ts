@@ -105,7 +105,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     metrics,
     deps,
   });
-  const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl });
+  const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl, clock: deps.clock });
   const {
     privateKey: _key,
     logger: _logger,

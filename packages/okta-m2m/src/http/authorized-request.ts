@@ -20,6 +20,8 @@ export interface AuthorizedContext {
   authorizer: RequestAuthorizer;
   /** The configured org, e.g. `https://example.okta.com` (only its origin is used). */
   orgOrigin: string | URL;
+  /** Clock (ms) for the call's overall deadline across re-sends. Default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** One management API call. */
@@ -83,6 +85,10 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
   let tokenRejected = false;
   let scopeRetried = false;
   let nonceRetried = false;
+  // One deadline for the whole call: a re-send after a 401, insufficient_scope or nonce demand gets what is left.
+  const clock = ctx.clock ?? Date.now;
+  const budget = call.deadlineMs ?? ctx.transport.deadlineMs;
+  const started = clock();
   for (;;) {
     let token: AccessToken | undefined;
     const response = await ctx.transport.send(
@@ -97,7 +103,7 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
         operation: call.operation,
         retryable: call.retryable,
         signal: call.signal,
-        deadlineMs: call.deadlineMs,
+        deadlineMs: budget === undefined ? undefined : Math.max(1, budget - (clock() - started)),
       },
     );
     if (token === undefined) return response;

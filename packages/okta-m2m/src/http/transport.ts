@@ -155,6 +155,11 @@ class UndiciTransport implements OktaTransport {
     });
   }
 
+  /** The overall deadline (ms) applied to a call that sets none. */
+  get deadlineMs(): number {
+    return this.#deadlineMs;
+  }
+
   get rateLimit(): RateLimitInfo | undefined {
     return this.#rateLimit;
   }

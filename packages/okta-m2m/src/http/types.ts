@@ -44,6 +44,8 @@ export interface SendOptions {
  */
 export interface Transport {
   send(factory: RequestFactory, options: SendOptions): Promise<HttpResponse>;
+  /** The overall deadline (ms) of a call that sets none; callers spreading one call over several sends use it. */
+  readonly deadlineMs?: number | undefined;
   close(): Promise<void>;
 }
 

@@ -20,6 +20,8 @@ export interface UsersApiOptions {
   orgUrl: string | URL;
   /** Per-call deadline override (ms); the transport's default otherwise. */
   deadlineMs?: number | undefined;
+  /** Clock (ms) for a call's deadline across re-sends. Default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** Per-call options. */
@@ -71,7 +73,12 @@ export class UsersApi {
 
   constructor(options: UsersApiOptions) {
     this.#origin = new URL(options.orgUrl).origin;
-    this.#ctx = { transport: options.transport, authorizer: options.authorizer, orgOrigin: this.#origin };
+    this.#ctx = {
+      transport: options.transport,
+      authorizer: options.authorizer,
+      orgOrigin: this.#origin,
+      clock: options.clock,
+    };
     this.#deadlineMs = options.deadlineMs;
   }
 

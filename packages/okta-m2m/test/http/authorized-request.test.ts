@@ -200,3 +200,22 @@ void test('a URL on another origin is refused before anything is sent', async ()
   assert.equal(authorizer.issued, 0, 'no credentials were even produced');
   assert.equal(assertOrgOrigin(`${ORG}/api/v1/users?after=x`, `${ORG}/`).search, '?after=x');
 });
+
+void test('a re-send after a 401 gets what is left of the call deadline, not a fresh one', async () => {
+  const transport = Object.assign(new ScriptedTransport([{ status: 401, headers: {}, body: '' }, ok]), {
+    deadlineMs: 30_000,
+  });
+  let now = 1_000_000;
+  const clock = (): number => now;
+  const authorizer = new FakeAuthorizer();
+  const original = authorizer.rejectToken.bind(authorizer);
+  authorizer.rejectToken = (token) => {
+    now += 4_000; // the first send and the 401 took 4 s
+    original(token);
+  };
+  await sendAuthorized({ transport, authorizer, orgOrigin: ORG, clock }, call);
+  assert.deepEqual(
+    transport.sent.map((s) => s.options.deadlineMs),
+    [30_000, 26_000],
+  );
+});

@@ -7,6 +7,7 @@ import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { defaultDeps } from '../../src/deps.js';
 import { ForeignOriginError, OktaApiError } from '../../src/errors.js';
 import { createTransport, type OktaTransport } from '../../src/http/transport.js';
+import type { Transport } from '../../src/http/types.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { UsersApi } from '../../src/users/users-api.js';
 import { SswsAuthorizer } from '../helpers/ssws-authorizer.js';
@@ -119,10 +120,12 @@ void test('a next link on another origin: ForeignOriginError, and nothing reache
   t.after(() => new Promise<void>((resolve) => foreign.close(() => resolve())));
   const foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/api/v1/users?after=x`;
   // A transport in front of the emulator that rewrites the next link, as a hostile proxy would.
-  const rewriting: OktaTransport = Object.create(transport) as OktaTransport;
-  rewriting.send = async (factory, options) => {
-    const res = await transport.send(factory, options);
-    return { ...res, headers: { ...res.headers, link: [`<${foreignUrl}>; rel="next"`] } };
+  const rewriting: Transport = {
+    send: async (factory, options) => {
+      const res = await transport.send(factory, options);
+      return { ...res, headers: { ...res.headers, link: [`<${foreignUrl}>; rel="next"`] } };
+    },
+    close: () => transport.close(),
   };
   const api = new UsersApi({ transport: rewriting, authorizer, orgUrl: emu.url });
   const before = authorizer.authorized.length;
