@@ -19,7 +19,13 @@
  *   started a background refresh).
  */
 import { defaultDeps, type Deps, type Logger } from '../deps.js';
-import { ClosedError, DpopError, OktaM2MError, ScopesNotGrantedError } from '../errors.js';
+import {
+  ClosedError,
+  DpopError,
+  InvalidArgumentError,
+  OktaM2MError,
+  ScopesNotGrantedError,
+} from '../errors.js';
 import type { Transport } from '../http/types.js';
 import { createSafeLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -458,7 +464,13 @@ export class TokenProvider implements RequestAuthorizer {
 }
 
 function normaliseScopes(scopes: readonly string[]): readonly string[] {
-  return Object.freeze([...new Set(scopes.map((s) => s.trim()).filter(Boolean))].sort());
+  const normalised = [...new Set(scopes.map((s) => s.trim()).filter(Boolean))].sort();
+  if (normalised.length === 0) {
+    throw new InvalidArgumentError('scopes', 'getToken(scopes) needs at least one scope.', {
+      hint: "Pass the scopes to request, e.g. ['okta.users.read'], or omit the argument for the configured ones.",
+    });
+  }
+  return Object.freeze(normalised);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -5,7 +5,13 @@ import { createDpopProver } from '../../src/auth/dpop.js';
 import { jwkThumbprint, loadSigningKey } from '../../src/auth/keys.js';
 import { TokenProvider, type TokenProviderOptions } from '../../src/auth/token-provider.js';
 import type { HttpRequest } from '../../src/http/types.js';
-import { ClosedError, DpopError, OAuthError, ScopesNotGrantedError } from '../../src/errors.js';
+import {
+  ClosedError,
+  DpopError,
+  InvalidArgumentError,
+  OAuthError,
+  ScopesNotGrantedError,
+} from '../../src/errors.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import {
   FakeTransport,
@@ -87,6 +93,16 @@ void describe('TokenProvider: cache and single flight', () => {
     assert.equal(metrics.snapshot().token.cache.misses, 50);
     assert.equal(metrics.snapshot().token.fetches, 1);
     assert.equal(metrics.snapshot().token.requests, 1);
+  });
+
+  void test('getToken with an empty scope list is an InvalidArgumentError, and nothing is sent', async () => {
+    const { provider, transport } = setup([bearer(1)]);
+    await assert.rejects(provider.getToken([' ', '']), (e: unknown) => {
+      assert.ok(e instanceof InvalidArgumentError);
+      assert.equal(e.argument, 'scopes');
+      return true;
+    });
+    assert.equal(transport.requests.length, 0);
   });
 
   void test('a cached token is served without a request; the key is the sorted scope set', async () => {
