@@ -147,6 +147,17 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
     reply.header('x-okta-request-id', request.oktaRequestId);
     reply.header('date', new Date(request.receivedAt).toUTCString());
   });
+  // Okta refuses a POST/PUT that announces no body length at all (neither Content-Length nor chunked
+  // Transfer-Encoding) with 411 and no body (facts §3.6, DOC-CORE). Clients such as fetch send
+  // `Content-Length: 0` for an empty POST, which passes.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' && request.method !== 'PUT') return;
+    if (!isProtectedPath(pathOf(request.url))) return;
+    const headers = request.headers;
+    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+      return reply.code(411).send();
+    }
+  });
   // Traffic hooks of the management half (concurrency → rate limit → faults) run before authentication, so
   // floods of bad tokens are limited like at Okta; the API-auth hook then sets request.principal.
   const clients: ClientLookup = { exists: (clientId) => state.apps.has(clientId) };

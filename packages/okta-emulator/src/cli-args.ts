@@ -114,7 +114,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
             `Example: --quota '/oauth2/v1/token=5000'.`,
         );
       }
-      quotas[bucket] = integer(`--quota ${bucket}`, q.slice(eq + 1), 0, 1_000_000);
+      quotas[bucket] = integer(`--quota ${bucket}`, q.slice(eq + 1), 1, 1_000_000);
     }
     options.quotas = quotas;
   }

@@ -40,6 +40,8 @@ export interface RunningEmulator {
   stats(): {
     tokenRequests: number;
     tokenRequestsByClient: Record<string, number>;
+    /** `success` or the OAuth `error` code of each token request (see `Stats` in src/state.ts). */
+    tokenRequestsByOutcome: Record<string, number>;
     tokensIssued: number;
     apiRequests: number;
   };

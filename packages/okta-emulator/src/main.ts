@@ -9,10 +9,10 @@ import { startEmulator, type RunningEmulator } from './emulator.js';
 
 const BANNER = `
 ################################################################################
-#  okta-emulator: THIS IS NOT OKTA.                                             #
-#  A local imitation of an Okta org for development and tests. Its signing keys,#
-#  admin token and demo keys are for development only; never use them, or this #
-#  server, for anything real.                                                   #
+#  okta-emulator: THIS IS NOT OKTA.                                            #
+#  A local imitation of an Okta org for development and tests. Its signing     #
+#  keys, admin token and demo keys are for development only; never use them,   #
+#  or this server, for anything real.                                          #
 ################################################################################
 `;
 

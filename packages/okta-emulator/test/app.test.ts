@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildEmulator, type BuiltEmulator } from '../src/app.js';
-import { ORG } from './helpers/platform-fixtures.js';
+import { createFixedClock } from '../src/clock.js';
+import { ORG, T0 } from './helpers/platform-fixtures.js';
 
 let emu: BuiltEmulator;
 let admin: Record<string, string>;
@@ -74,4 +75,92 @@ void test('a seed makes ids deterministic across builds', async () => {
     await seeded.app.close();
   }
   assert.equal(ids[0], ids[1]);
+});
+
+void test('§5/§9.8/§9.9 X-Okta-Request-Id and the emulator-clock Date on 404, 405, 413, 429 (quota and concurrency) and fault answers', async () => {
+  const clock = createFixedClock(T0);
+  const limited = await buildEmulator({
+    orgUrl: ORG,
+    clock,
+    quotas: { 'GET /api/v1/users/{idOrLogin}': 1 },
+    concurrencyLimit: 1,
+  });
+  try {
+    const ssws = { authorization: `SSWS ${limited.adminToken}` };
+    const date = new Date(T0).toUTCString();
+    const check = (
+      res: { statusCode: number; headers: Record<string, unknown>; body: string },
+      status: number,
+      what: string,
+    ) => {
+      assert.equal(res.statusCode, status, what);
+      assert.match(String(res.headers['x-okta-request-id']), /^req[A-Za-z0-9]{23}$/, what);
+      assert.equal(res.headers['date'], date, what);
+    };
+    const get = (url: string) => limited.app.inject({ method: 'GET', url, headers: ssws });
+    check(await get('/no/such/route'), 404, 'unknown route');
+    check(await limited.app.inject({ method: 'DELETE', url: '/oauth2/v1/keys' }), 405, '405');
+    check(
+      await limited.app.inject({
+        method: 'POST',
+        url: '/oauth2/v1/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=${'x'.repeat(70_000)}`,
+      }),
+      413,
+      '413 token',
+    );
+    check(
+      await limited.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: { ...ssws, 'content-type': 'application/json' },
+        payload: `{"x":"${'x'.repeat(1_100_000)}"}`,
+      }),
+      413,
+      '413 api',
+    );
+    check(await get('/api/v1/users/nobody'), 404, 'first user read');
+    const quota = await get('/api/v1/users/nobody');
+    check(quota, 429, 'quota 429');
+    assert.equal((quota.json() as { errorCode: string }).errorCode, 'E0000047');
+    assert.equal(quota.headers['x-rate-limit-remaining'], '0');
+    assert.equal(Number(quota.headers['x-rate-limit-reset']), T0 / 1000 + 60);
+
+    const faults = limited.management.faults;
+    faults.add({ method: 'GET', path: '/api/v1/groups', sequence: [503, 'rate-limit'] });
+    check(await get('/api/v1/groups'), 503, 'fault 503');
+    check(await get('/api/v1/groups'), 429, 'fault 429');
+    faults.clear();
+
+    // One request held in flight by a latency fault; the next one meets the concurrency limit of 1.
+    faults.add({ method: 'GET', path: '/api/v1/apps', sequence: [{ type: 'latency', ms: 300 }] });
+    // inject() dispatches on then(): start the held request now.
+    const slow = get('/api/v1/apps').then((res) => res);
+    const busy = await get('/api/v1/groups');
+    check(busy, 429, 'concurrency 429');
+    assert.equal(busy.headers['x-rate-limit-limit'], '0');
+    check(await slow, 200, 'held request');
+  } finally {
+    await limited.app.close();
+  }
+});
+
+void test('§3.6 POST/PUT without a body and without Content-Length → 411, empty body; Content-Length: 0 passes', async () => {
+  for (const [method, url] of [
+    ['POST', '/api/v1/users'],
+    ['PUT', '/api/v1/users/00u1'],
+    ['POST', '/api/v1/apps/0oa1/lifecycle/activate'],
+  ] as const) {
+    const res = await emu.app.inject({ method, url, headers: admin });
+    assert.equal(res.statusCode, 411, `${method} ${url}`);
+    assert.equal(res.body, '');
+    assert.match(String(res.headers['x-okta-request-id']), /^req/);
+  }
+  const empty = await emu.app.inject({
+    method: 'POST',
+    url: '/api/v1/apps/0oaNoSuchApp/lifecycle/activate',
+    headers: { ...admin, 'content-length': '0' },
+  });
+  assert.equal(empty.statusCode, 404);
 });

@@ -76,6 +76,7 @@ void test('bad options → a clear message on stderr, exit code 2, no stack trac
     ['--bogus'],
     ['--port', 'abc'],
     ['--quota', 'nope'],
+    ['--quota', '/oauth2/v1/token=0'],
     ['--seed-users', '-1'],
     ['--demo-app-bearer'],
   ]) {

@@ -25,9 +25,14 @@ export function registerAppsRoutes(app: FastifyInstance, ctx: PlatformContext): 
 
   app.get('/api/v1/apps', async (request, reply) => {
     requireAnyScope(ctx, request, APPS_READ);
-    const query = request.query as Record<string, string | undefined>;
-    const limit = clampLimit(query.limit);
-    const q = query.q?.toLowerCase();
+    const query = request.query as Record<string, unknown>;
+    // A repeated parameter arrives as an array: refuse it like the users list does (not a 500).
+    if (query.q !== undefined && typeof query.q !== 'string') throw new OktaApiError('E0000031');
+    for (const name of ['limit', 'after'] as const) {
+      if (query[name] !== undefined && typeof query[name] !== 'string') throw new OktaApiError('E0000029');
+    }
+    const limit = clampLimit(query.limit as string | undefined);
+    const q = (query.q as string | undefined)?.toLowerCase();
     let apps = [...ctx.state.apps.values()].filter((a) => !q || a.label.toLowerCase().startsWith(q));
     if (query.after) {
       const index = apps.findIndex((a) => a.id === query.after);
@@ -37,7 +42,11 @@ export function registerAppsRoutes(app: FastifyInstance, ctx: PlatformContext): 
     const links = [`<${ctx.orgUrl}/api/v1/apps?limit=${limit}>; rel="self"`];
     const last = page[page.length - 1];
     if (apps.length > limit && last)
-      links.push(`<${ctx.orgUrl}/api/v1/apps?after=${last.id}&limit=${limit}>; rel="next"`);
+      links.push(
+        `<${ctx.orgUrl}/api/v1/apps?after=${last.id}&limit=${limit}${
+          typeof query.q === 'string' ? `&q=${encodeURIComponent(query.q)}` : ''
+        }>; rel="next"`,
+      );
     reply.header('link', links);
     return page.map((a) => appJson(ctx, a));
   });

@@ -52,13 +52,13 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
         const body = (request.body ?? {}) as { set?: unknown; advanceMs?: unknown };
         if (body.set !== undefined) {
           const ms = typeof body.set === 'string' ? Date.parse(body.set) : body.set;
-          if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+          if (typeof ms !== 'number' || !isDateTime(ms)) {
             throw badControlInput('set', 'set must be epoch milliseconds or an ISO-8601 date.');
           }
           ctx.clock.set(ms);
         }
         if (body.advanceMs !== undefined) {
-          if (typeof body.advanceMs !== 'number' || !Number.isFinite(body.advanceMs)) {
+          if (typeof body.advanceMs !== 'number' || !isDateTime(ctx.clock.now() + body.advanceMs)) {
             throw badControlInput('advanceMs', 'advanceMs must be a number of milliseconds.');
           }
           ctx.clock.advance(body.advanceMs);
@@ -98,6 +98,14 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
     },
     { prefix: CONTROL_PREFIX },
   );
+}
+
+/**
+ * True for a time JavaScript dates can hold (±8.64e15 ms): beyond it every `Date` header and timestamp
+ * would be "Invalid Date" and `toISOString` would throw, turning each later request into a 500.
+ */
+function isDateTime(ms: number): boolean {
+  return Number.isFinite(ms) && Number.isFinite(new Date(ms).getTime());
 }
 
 function badControlInput(field: string, message: string): OktaApiError {

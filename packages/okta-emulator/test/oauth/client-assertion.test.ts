@@ -127,7 +127,7 @@ void describe('client assertion (private_key_jwt) at the org AS', () => {
     const deactivated = await h.emu.app.inject({
       method: 'POST',
       url: `/api/v1/apps/${k.appId}/credentials/jwks/${first.id}/lifecycle/deactivate`,
-      headers: auth,
+      headers: { ...auth, 'content-length': '0' },
     });
     assert.equal(deactivated.statusCode, 200);
     assertInvalidClient(

@@ -73,7 +73,11 @@ void describe('Apps API: /api/v1/apps', () => {
     h.emu.app.inject({
       method,
       url,
-      headers,
+      // An empty POST/PUT carries Content-Length: 0, as fetch sends it (without it Okta answers 411).
+      headers:
+        payload === undefined && (method === 'POST' || method === 'PUT')
+          ? { ...headers, 'content-length': '0' }
+          : headers,
       ...(payload !== undefined ? { payload: payload as object } : {}),
     });
 
@@ -167,6 +171,35 @@ void describe('Apps API: /api/v1/apps', () => {
     const url = new URL(/<([^>]+)>/.exec(next)?.[1] ?? '');
     const second = await inject('GET', url.pathname + url.search);
     assert.notEqual((second.json() as { id: string }[])[0]?.id, (first.json() as { id: string }[])[0]?.id);
+  });
+
+  void test('§3.3 the next link of a q search keeps q; a repeated q/limit/after is a 400, never a 500', async () => {
+    for (const label of ['qkeep-a', 'other-b', 'qkeep-c']) {
+      assert.equal((await inject('POST', '/api/v1/apps', { ...serviceAppBody(), label })).statusCode, 200);
+    }
+    const first = await inject('GET', '/api/v1/apps?q=qkeep&limit=1');
+    assert.deepEqual(
+      (first.json() as AppJson[]).map((a) => a.label),
+      ['qkeep-a'],
+    );
+    const links = ([] as string[]).concat(first.headers.link as string | string[]);
+    const next = links.find((l) => l.endsWith('rel="next"'));
+    assert.ok(next);
+    const url = new URL(/<([^>]+)>/.exec(next)?.[1] ?? '');
+    const second = await inject('GET', url.pathname + url.search);
+    assert.deepEqual(
+      (second.json() as AppJson[]).map((a) => a.label),
+      ['qkeep-c'],
+    );
+    for (const [query, code] of [
+      ['q=a&q=b', 'E0000031'],
+      ['limit=1&limit=2', 'E0000029'],
+      ['after=x&after=y', 'E0000029'],
+    ] as const) {
+      const res = await inject('GET', `/api/v1/apps?${query}`);
+      assert.equal(res.statusCode, 400, query);
+      assert.equal((res.json() as AppJson).errorCode, code, query);
+    }
   });
 
   void test('PUT replaces settings, e.g. turns DPoP off', async () => {

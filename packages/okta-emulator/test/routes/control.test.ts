@@ -34,6 +34,30 @@ void describe('/__emulator control API', () => {
     h.clock.set(T0);
   });
 
+  void test('POST /clock refuses a time Date cannot hold (400) and the emulator keeps answering; moving back works', async () => {
+    for (const body of [{ set: 1e20 }, { advanceMs: 1e20 }, { advanceMs: -1e20 }]) {
+      const res = await post('/clock', body);
+      assert.equal(res.statusCode, 400, JSON.stringify(body));
+      assert.equal((res.json() as { errorCode: string }).errorCode, 'E0000001');
+    }
+    assert.equal(h.clock.now(), T0);
+    const keys = await h.emu.app.inject({ method: 'GET', url: '/oauth2/v1/keys' });
+    assert.equal(keys.statusCode, 200);
+    assert.equal(keys.headers.date, new Date(T0).toUTCString());
+    // Backwards is legal: the clock follows and tokens still work.
+    const back = await post('/clock', { advanceMs: -86_400_000 });
+    assert.equal(back.statusCode, 200);
+    const app = await h.app({ dpop: false });
+    const at = await bearerToken(h, app);
+    const users = await h.emu.app.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { authorization: `Bearer ${at}` },
+    });
+    assert.equal(users.statusCode, 200);
+    h.clock.set(T0);
+  });
+
   void test('GET /state shows apps and token metadata, never private keys or tokens', async () => {
     const app = await h.app({ dpop: false });
     const at = await bearerToken(h, app);

@@ -132,7 +132,7 @@ void describe('management APIs end to end with real tokens (facts §3, §4.1, §
       const put = await h.emu.app.inject({
         method: 'PUT',
         url: `/api/v1/groups/${group.id}/users/${u.id}`,
-        headers: admin,
+        headers: { ...admin, 'content-length': '0' },
       });
       assert.equal(put.statusCode, 204);
     }
