@@ -16,6 +16,7 @@ import {
   ResponseError,
   type OktaM2MErrorOptions,
 } from '../errors.js';
+import { parseRateLimit } from '../http/rate-limit.js';
 import { headerValue, type HttpRequest, type HttpResponse } from '../http/types.js';
 import { createAccessToken, type OktaAccessToken } from './access-token.js';
 import { oauthHintFor } from './oauth-hints.js';
@@ -251,8 +252,7 @@ function rateLimitError(
   where: string,
   requestId: string | undefined,
 ): RateLimitError {
-  const reset = Number(headerValue(response, 'x-rate-limit-reset'));
-  const limit = Number(headerValue(response, 'x-rate-limit-limit'));
+  const rateLimit = parseRateLimit(response.headers);
   const body = isOktaErrorObject(json) ? json : undefined;
   return new RateLimitError(
     `${where} was rate limited (429${body ? ` ${body.errorCode}` : ''}).`,
@@ -265,8 +265,8 @@ function rateLimitError(
       errorCauses: body?.errorCauses,
       errorId: body?.errorId,
       requestId,
-      resetAt: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined,
-      limit: Number.isFinite(limit) ? limit : undefined,
+      resetAt: rateLimit?.resetAt,
+      limit: rateLimit?.limit,
     },
     {
       hint: "Too many token requests. Tokens are cached and shared, so this usually means many processes or clients fetch tokens for the same app; reuse one client per process, or raise the app's rate limit share.",

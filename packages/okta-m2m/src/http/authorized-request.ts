@@ -12,7 +12,7 @@
 import type { AccessToken, RequestAuthorizer } from '../auth/types.js';
 import { ForeignOriginError } from '../errors.js';
 import { headerValue, headerValues, type HttpRequest, type HttpResponse, type Transport } from './types.js';
-import { parseWwwAuthenticate } from './www-authenticate.js';
+import { parseWwwAuthenticate, primaryChallenge } from './www-authenticate.js';
 
 /** Who sends and who authorizes, and where credentials may go. */
 export interface AuthorizedContext {
@@ -132,8 +132,7 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
 }
 
 function challengeError(response: HttpResponse): string | undefined {
-  const challenges = parseWwwAuthenticate(headerValues(response, 'www-authenticate'));
-  return challenges.find((c) => c.params['error'] !== undefined)?.params['error'];
+  return primaryChallenge(parseWwwAuthenticate(headerValues(response, 'www-authenticate')))?.params['error'];
 }
 
 /** The nonce of a `use_dpop_nonce` demand (400 or 401 with a `DPoP-Nonce` header), if this is one. */
