@@ -74,6 +74,11 @@ export class OktaApiError extends Error {
   }
 }
 
+/** 404 E0000007 "Not found: Resource not found: {id} ({type})" (facts §3.6), to throw. */
+export function notFound(id: string, type: string): OktaApiError {
+  return new OktaApiError('E0000007', { summaryArgs: [`Resource not found: ${id} (${type})`] });
+}
+
 /**
  * A response with an empty body whose meaning lives in headers: a resource-server OAuth challenge
  * (`WWW-Authenticate` with `insufficient_scope` or `invalid_dpop_proof`), as Okta sends at `/api/v1`.
@@ -121,7 +126,7 @@ export function oauthError(reply: FastifyReply, err: OAuthProtocolError): Fastif
 }
 
 /** True for paths answered in OAuth's error format rather than Okta's error object. */
-function isOAuthPath(url: string): boolean {
+export function isOAuthPath(url: string): boolean {
   return url.startsWith('/oauth2/') && !url.startsWith('/oauth2/v1/clients');
 }
 

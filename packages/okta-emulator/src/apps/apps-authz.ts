@@ -1,12 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { ChallengeResponse, OktaApiError } from '../errors.js';
-import { buildChallenge } from '../oauth/challenge.js';
+import { hasAnyScope, insufficientScopeChallenge } from '../authz/scope-challenge.js';
+import { ChallengeResponse, notFound, OktaApiError } from '../errors.js';
 import { pathOf } from '../plugins/api-auth.js';
 import type { OidcApp, PlatformContext } from '../state.js';
-
-/** Description Okta puts in an `insufficient_scope` challenge (facts §4.1). */
-export const INSUFFICIENT_SCOPE_DESCRIPTION =
-  'The access token provided does not contain the required scopes.';
 
 /**
  * Apps routes accept the admin API token (Super Admin) or an access token carrying one of `anyOf`.
@@ -21,16 +17,14 @@ export function requireAnyScope(
   const principal = request.principal;
   if (!principal) throw new OktaApiError('E0000011');
   if (principal.kind === 'api-token') return;
-  if (anyOf.some((s) => principal.scopes.includes(s))) return;
+  if (hasAnyScope(principal.scopes, anyOf)) return;
   throw new ChallengeResponse(403, {
-    'www-authenticate': buildChallenge({
-      scheme: principal.scheme,
-      orgUrl: ctx.orgUrl,
-      scope: anyOf[0] ?? '',
-      error: 'insufficient_scope',
-      errorDescription: INSUFFICIENT_SCOPE_DESCRIPTION,
-      resource: pathOf(request.url),
-    }),
+    'www-authenticate': insufficientScopeChallenge(
+      principal.scheme,
+      ctx.orgUrl,
+      anyOf[0] ?? '',
+      pathOf(request.url),
+    ),
   });
 }
 
@@ -42,7 +36,6 @@ export const APPS_MANAGE = ['okta.apps.manage'] as const;
 /** The app with this id, or Okta's 404 "Not found: Resource not found: {id} (AppInstance)". */
 export function findApp(ctx: PlatformContext, appId: string): OidcApp {
   const app = ctx.state.apps.get(appId);
-  if (!app)
-    throw new OktaApiError('E0000007', { summaryArgs: [`Resource not found: ${appId} (AppInstance)`] });
+  if (!app) throw notFound(appId, 'AppInstance');
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../plugins/api-auth.js';
 import { sendOktaError } from './okta-error.js';
 import type { Access, AccessResolver } from './access.js';
 import { hasAnyScope, sendInsufficientScope } from './scope-challenge.js';
@@ -47,10 +48,4 @@ export function guard(
     return undefined;
   }
   return ctx.resolver.resolve(principal);
-}
-
-/** The request path without the query string (the challenge's `resource`). */
-export function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }

@@ -7,11 +7,6 @@ import { OktaApiError, oktaError } from '../errors.js';
  * catalogue status (error-codes.json). Handlers throw the result; the app's error handler renders it.
  */
 
-/** 404 E0000007 "Not found: Resource not found: {id} ({type})" (facts §3.6). */
-export function notFound(id: string, type: string): OktaApiError {
-  return new OktaApiError('E0000007', { summaryArgs: [`Resource not found: ${id} (${type})`] });
-}
-
 /** 400 E0000001 "Api validation failed: {field}" with one `errorCauses` entry per message. */
 export function validationFailed(field: string, causes: readonly string[]): OktaApiError {
   return new OktaApiError('E0000001', { summaryArgs: [field], causes });
@@ -28,3 +23,4 @@ export function sendOktaError(reply: FastifyReply, code: string): FastifyReply {
 }
 
 export { OktaApiError };
+export { notFound } from '../errors.js';

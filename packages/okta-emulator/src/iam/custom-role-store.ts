@@ -2,6 +2,7 @@ import { notFound, validationFailed, problem } from '../authz/okta-error.js';
 import type { Clock } from '../contracts.js';
 import { oktaId, type SeededRandom } from '../users/seeded-random.js';
 import { isoTimestamp } from '../users/user-record.js';
+import { findByIdOrLabel } from './id-or-label.js';
 import { KNOWN_PERMISSIONS } from './permissions.js';
 
 /** A custom admin role (`cr0…`) and its permissions (facts §6.2). */
@@ -37,10 +38,7 @@ export class CustomRoleStore {
 
   /** A role by id or (case-sensitive) label. */
   find(idOrLabel: string): CustomRoleRecord | undefined {
-    const byId = this.#roles.get(idOrLabel);
-    if (byId) return byId;
-    for (const role of this.#roles.values()) if (role.label === idOrLabel) return role;
-    return undefined;
+    return findByIdOrLabel(this.#roles, idOrLabel);
   }
 
   /** Like {@link find} but 404s (E0000007) when absent. */

@@ -2,6 +2,7 @@ import { notFound, validationFailed, problem } from '../authz/okta-error.js';
 import type { Clock } from '../contracts.js';
 import { oktaId, type SeededRandom } from '../users/seeded-random.js';
 import { isoTimestamp } from '../users/user-record.js';
+import { findByIdOrLabel } from './id-or-label.js';
 import { parseResource, resourceKey, type ResourceRef } from './resource-ref.js';
 
 /** One resource inside a resource set (`ire…`). */
@@ -56,10 +57,7 @@ export class ResourceSetStore {
 
   /** A set by id (or label, as Okta also accepts `resourceSetIdOrLabel` on some routes). */
   find(idOrLabel: string): ResourceSetRecord | undefined {
-    const byId = this.#sets.get(idOrLabel);
-    if (byId) return byId;
-    for (const set of this.#sets.values()) if (set.label === idOrLabel) return set;
-    return undefined;
+    return findByIdOrLabel(this.#sets, idOrLabel);
   }
 
   /** Like {@link find} but 404s (E0000007). */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { OktaApiError } from '../errors.js';
+import { notFound, OktaApiError } from '../errors.js';
 import { FaultRuleError, type FaultRuleInput, type FaultsState } from './faults.js';
 
 /** Options of {@link registerFaultControl}. */
@@ -53,9 +53,7 @@ export function registerFaultControl(
   });
   app.delete<{ Params: { id: string } }>(`${prefix}/faults/:id`, async (request, reply) => {
     if (!faults.remove(request.params.id)) {
-      throw new OktaApiError('E0000007', {
-        summaryArgs: [`Resource not found: ${request.params.id} (Fault)`],
-      });
+      throw notFound(request.params.id, 'Fault');
     }
     return reply.code(204).send();
   });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../contracts.js';
-import { oktaError } from '../errors.js';
+import { isOAuthPath, oktaError } from '../errors.js';
 import { SeededRandom } from '../users/seeded-random.js';
 import { setRateLimitHeaders, TOKEN_RATE_LIMIT_SUMMARY } from './rate-limit.js';
 
@@ -307,10 +307,6 @@ export interface FaultHookOptions {
 }
 
 const pendingBodyFaults = new WeakMap<FastifyRequest, 'truncate' | 'malformed-json'>();
-
-function isOAuthPath(path: string): boolean {
-  return path.startsWith('/oauth2/') && !path.startsWith('/oauth2/v1/clients');
-}
 
 const OAUTH_SERVER_ERROR =
   'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.';

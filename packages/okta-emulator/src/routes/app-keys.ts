@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { keyJson } from '../apps/app-json.js';
 import { APPS_MANAGE, APPS_READ, findApp, requireAnyScope } from '../apps/apps-authz.js';
 import { JWK_CAUSES, checkCanAdd, jwkError, parsePublicJwk } from '../apps/jwk-rules.js';
-import { OktaApiError } from '../errors.js';
+import { notFound, OktaApiError } from '../errors.js';
 import { isoTime, type AppKey, type OidcApp, type PlatformContext } from '../state.js';
 
 type KeyParams = { appId: string; keyId: string };
@@ -90,7 +90,6 @@ function setKeyStatus(ctx: PlatformContext, key: AppKey, status: 'ACTIVE' | 'INA
 
 function findKey(target: OidcApp, keyId: string): AppKey {
   const key = target.keys.find((k) => k.id === keyId);
-  if (!key)
-    throw new OktaApiError('E0000007', { summaryArgs: [`Resource not found: ${keyId} (JsonWebKey)`] });
+  if (!key) throw notFound(keyId, 'JsonWebKey');
   return key;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAppBody, type AppInput } from '../apps/app-body.js';
 import { appJson, grantJson } from '../apps/app-json.js';
 import { APPS_MANAGE, APPS_READ, findApp, requireAnyScope } from '../apps/apps-authz.js';
-import { OktaApiError } from '../errors.js';
+import { notFound, OktaApiError } from '../errors.js';
 import { OKTA_SCOPES } from '../oauth/okta-scopes.js';
 import { isoTime, type AppKey, type OidcApp, type PlatformContext, type ScopeGrant } from '../state.js';
 import { registerAppKeyRoutes } from './app-keys.js';
@@ -212,10 +212,7 @@ export function addGrant(
 
 function findGrant(target: OidcApp, grantId: string): ScopeGrant {
   const grant = target.grants.find((g) => g.id === grantId);
-  if (!grant)
-    throw new OktaApiError('E0000007', {
-      summaryArgs: [`Resource not found: ${grantId} (OAuth2ScopeConsentGrant)`],
-    });
+  if (!grant) throw notFound(grantId, 'OAuth2ScopeConsentGrant');
   return grant;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { canOnGroup, canOnUser, groupVisibility, hasPermission, userVisibility } from '../authz/access.js';
-import { guard, pathOf, SCOPES } from '../authz/guard.js';
+import { guard, SCOPES } from '../authz/guard.js';
+import { pathOf } from '../plugins/api-auth.js';
 import { notFound, problem, sendOktaError, validationFailed } from '../authz/okta-error.js';
 import { groupJson } from '../iam/iam-json.js';
 import { parseLimit } from '../users/list-users.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canCreateUser, canOnUser, hasPermission, userVisibility } from '../authz/access.js';
-import { guard, pathOf, SCOPES } from '../authz/guard.js';
+import { guard, SCOPES } from '../authz/guard.js';
+import { pathOf } from '../plugins/api-auth.js';
 import { notFound, problem, sendOktaError, validationFailed } from '../authz/okta-error.js';
 import { listUsers } from '../users/list-users.js';
 import { userEtag } from '../users/user-json.js';

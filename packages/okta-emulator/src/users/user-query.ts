@@ -1,5 +1,5 @@
 import { type OktaApiError, problem } from '../authz/okta-error.js';
-import type { UserRecord } from './user-record.js';
+import { SEARCHABLE_TOP_LEVEL, type UserRecord } from './user-record.js';
 
 /** A compiled `filter` or `search` expression. */
 export type UserPredicate = (user: UserRecord) => boolean;
@@ -30,15 +30,7 @@ const FILTER_ATTRS = new Set([
   'profile.firstName',
   'profile.lastName',
 ]);
-const SEARCH_TOP_LEVEL = new Set([
-  'id',
-  'status',
-  'created',
-  'activated',
-  'statusChanged',
-  'lastUpdated',
-  'type.id',
-]);
+const SEARCH_TOP_LEVEL = new Set<string>([...SEARCHABLE_TOP_LEVEL, 'type.id']);
 const DATE_ATTRS = new Set(['created', 'activated', 'statusChanged', 'lastUpdated']);
 const CO_ATTRS = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
 const ORDER_OPS = new Set(['gt', 'ge', 'lt', 'le']);
