@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the benchmark scripts one after another (they print tables; see docs/benchmarks.md).
+// Runs the benchmark scripts (the .ts files directly in each package's bench/ folder; bench/lib holds their
+// helpers) one after another. They print tables; see docs/benchmarks.md.
 // Usage: node scripts/bench.mjs [substring ...]   e.g. `node scripts/bench.mjs capacity`
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

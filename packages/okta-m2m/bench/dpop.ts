@@ -15,7 +15,7 @@ import { startEmulator } from 'okta-emulator';
 import type { ServiceAppCredentials } from 'okta-emulator';
 import { createOktaClient } from '../src/client.js';
 import type { OktaClient } from '../src/client.js';
-import { median, proofCost } from './dpop-proof-cost.js';
+import { median, proofCost } from './lib/dpop-proof-cost.js';
 
 interface EmulatorReady {
   url: string;

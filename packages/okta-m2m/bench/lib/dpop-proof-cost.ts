@@ -4,8 +4,8 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK } from 'jose';
-import { createDpopProver } from '../src/auth/dpop.js';
-import type { DpopAlgorithm } from '../src/auth/dpop.js';
+import { createDpopProver } from '../../src/auth/dpop.js';
+import type { DpopAlgorithm } from '../../src/auth/dpop.js';
 
 /** One row of the proof-cost table. */
 export interface ProofCostRow {
