@@ -1,6 +1,6 @@
 /**
  * Okta's catalogue of E0000xxx API errors: code -> [HTTP status, errorSummary template]. Generated from
- * shared/okta-reference/data/error-codes.json (release 2026.08.1); `{0}`, `{1}` are placeholders.
+ * reference/error-codes.json (release 2026.08.1); `{0}`, `{1}` are placeholders.
  */
 export const OKTA_ERROR_CATALOG: Readonly<Record<string, readonly [number, string]>> = {
   E0000001: [400, 'Api validation failed: {0}'],

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
+import { fileURLToPath } from 'node:url';
 import { OKTA_ERROR_CATALOG } from '../src/error-catalog.js';
 import {
   ChallengeResponse,
@@ -12,7 +13,7 @@ import {
 } from '../src/errors.js';
 import { OAUTH_ERRORS, OAuthProtocolError } from '../src/oauth/oauth-errors.js';
 
-const DATA = '/work/shared/okta-reference/data';
+const DATA = fileURLToPath(new URL('../reference', import.meta.url));
 
 void test("every OAuth error the emulator emits matches Okta's catalogue (status, error, description)", () => {
   const catalogue = JSON.parse(readFileSync(`${DATA}/oauth2-error-codes.json`, 'utf8')) as {

@@ -9,20 +9,20 @@
 
 /** Stable error codes. Adding one means adding it here, to the class that uses it, and to docs/errors.md. */
 export const ERROR_CODES = [
-  'ERR_CONFIG',
-  'ERR_KEY',
-  'ERR_OAUTH',
-  'ERR_SCOPES_NOT_GRANTED',
-  'ERR_OKTA_API',
-  'ERR_RATE_LIMITED',
-  'ERR_TIMEOUT',
-  'ERR_NETWORK',
-  'ERR_CIRCUIT_OPEN',
-  'ERR_RESPONSE',
-  'ERR_DPOP',
-  'ERR_FOREIGN_ORIGIN',
-  'ERR_CLOSED',
-  'ERR_INVALID_ARGUMENT',
+  'OKTA_M2M_CONFIG',
+  'OKTA_M2M_KEY',
+  'OKTA_M2M_OAUTH',
+  'OKTA_M2M_SCOPES_NOT_GRANTED',
+  'OKTA_M2M_OKTA_API',
+  'OKTA_M2M_RATE_LIMITED',
+  'OKTA_M2M_TIMEOUT',
+  'OKTA_M2M_NETWORK',
+  'OKTA_M2M_CIRCUIT_OPEN',
+  'OKTA_M2M_RESPONSE',
+  'OKTA_M2M_DPOP',
+  'OKTA_M2M_FOREIGN_ORIGIN',
+  'OKTA_M2M_CLOSED',
+  'OKTA_M2M_INVALID_ARGUMENT',
 ] as const;
 
 /** A stable error code. */
@@ -74,7 +74,7 @@ export class ConfigError extends OktaM2MError {
 
   constructor(problems: readonly ConfigProblem[], options: OktaM2MErrorOptions = {}) {
     const lines = problems.map((p) => `  - ${p.option}: ${p.message}`).join('\n');
-    super('ERR_CONFIG', `Invalid okta-m2m configuration:\n${lines}`, options);
+    super('OKTA_M2M_CONFIG', `Invalid okta-m2m configuration:\n${lines}`, options);
     this.problems = problems;
   }
 }
@@ -82,7 +82,7 @@ export class ConfigError extends OktaM2MError {
 /** A key could not be used: malformed, public where private is needed, too short, kid mismatch, loose file mode. */
 export class KeyError extends OktaM2MError {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
-    super('ERR_KEY', message, options);
+    super('OKTA_M2M_KEY', message, options);
   }
 }
 
@@ -114,7 +114,7 @@ export class OAuthError extends OktaM2MError {
     details: OAuthErrorDetails,
     options: OktaM2MErrorOptions & { response?: unknown } = {},
   ) {
-    super('ERR_OAUTH', message, options);
+    super('OKTA_M2M_OAUTH', message, options);
     this.status = details.status;
     this.error = details.error;
     this.errorDescription = details.errorDescription;
@@ -132,7 +132,7 @@ export class ScopesNotGrantedError extends OktaM2MError {
   constructor(requested: readonly string[], granted: readonly string[], options: OktaM2MErrorOptions = {}) {
     const missing = requested.filter((s) => !granted.includes(s));
     super(
-      'ERR_SCOPES_NOT_GRANTED',
+      'OKTA_M2M_SCOPES_NOT_GRANTED',
       `The token does not carry the requested scopes: ${missing.join(', ')}`,
       options,
     );
@@ -185,7 +185,7 @@ export class OktaApiError extends OktaM2MError {
     details: OktaApiErrorDetails,
     options: OktaM2MErrorOptions & { response?: unknown; code?: ErrorCode } = {},
   ) {
-    super(options.code ?? 'ERR_OKTA_API', message, options);
+    super(options.code ?? 'OKTA_M2M_OKTA_API', message, options);
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
@@ -214,7 +214,7 @@ export class RateLimitError extends OktaApiError {
     details: OktaApiErrorDetails & { resetAt?: number | undefined; limit?: number | undefined },
     options: OktaM2MErrorOptions & { response?: unknown } = {},
   ) {
-    super(message, details, { ...options, code: 'ERR_RATE_LIMITED' });
+    super(message, details, { ...options, code: 'OKTA_M2M_RATE_LIMITED' });
     this.resetAt = details.resetAt;
     this.limit = details.limit;
   }
@@ -232,7 +232,7 @@ export class TimeoutError extends OktaM2MError {
     timeoutMs: number,
     options: OktaM2MErrorOptions = {},
   ) {
-    super('ERR_TIMEOUT', message, options);
+    super('OKTA_M2M_TIMEOUT', message, options);
     this.kind = kind;
     this.timeoutMs = timeoutMs;
   }
@@ -241,7 +241,7 @@ export class TimeoutError extends OktaM2MError {
 /** The connection failed (refused, reset, DNS, TLS). */
 export class NetworkError extends OktaM2MError {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
-    super('ERR_NETWORK', message, options);
+    super('OKTA_M2M_NETWORK', message, options);
   }
 }
 
@@ -251,7 +251,7 @@ export class CircuitOpenError extends OktaM2MError {
   readonly retryAt: number;
 
   constructor(message: string, retryAt: number, options: OktaM2MErrorOptions = {}) {
-    super('ERR_CIRCUIT_OPEN', message, options);
+    super('OKTA_M2M_CIRCUIT_OPEN', message, options);
     this.retryAt = retryAt;
   }
 }
@@ -261,7 +261,7 @@ export class ResponseError extends OktaM2MError {
   readonly status: number;
 
   constructor(message: string, status: number, options: OktaM2MErrorOptions & { response?: unknown } = {}) {
-    super('ERR_RESPONSE', message, options);
+    super('OKTA_M2M_RESPONSE', message, options);
     this.status = status;
     attachResponse(this, options.response);
   }
@@ -278,7 +278,7 @@ export class DpopError extends OktaM2MError {
     details: { status?: number; error?: string; errorDescription?: string } = {},
     options: OktaM2MErrorOptions & { response?: unknown } = {},
   ) {
-    super('ERR_DPOP', message, options);
+    super('OKTA_M2M_DPOP', message, options);
     this.status = details.status;
     this.error = details.error;
     this.errorDescription = details.errorDescription;
@@ -289,7 +289,7 @@ export class DpopError extends OktaM2MError {
 /** A `link` URL or redirect pointed at another origin; credentials are only ever sent to the configured org. */
 export class ForeignOriginError extends OktaM2MError {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
-    super('ERR_FOREIGN_ORIGIN', message, options);
+    super('OKTA_M2M_FOREIGN_ORIGIN', message, options);
   }
 }
 
@@ -304,7 +304,7 @@ export class InvalidArgumentError extends OktaM2MError {
   readonly argument: string;
 
   constructor(argument: string, message: string, options: OktaM2MErrorOptions = {}) {
-    super('ERR_INVALID_ARGUMENT', message, options);
+    super('OKTA_M2M_INVALID_ARGUMENT', message, options);
     this.argument = argument;
   }
 }
@@ -312,7 +312,7 @@ export class InvalidArgumentError extends OktaM2MError {
 /** The client was closed. */
 export class ClosedError extends OktaM2MError {
   constructor(message = 'The Okta client is closed.', options: OktaM2MErrorOptions = {}) {
-    super('ERR_CLOSED', message, options);
+    super('OKTA_M2M_CLOSED', message, options);
   }
 }
 

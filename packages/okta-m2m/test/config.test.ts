@@ -11,7 +11,7 @@ function configError(fn: () => unknown): ConfigError {
     fn();
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    assert.equal(e.code, 'ERR_CONFIG');
+    assert.equal(e.code, 'OKTA_M2M_CONFIG');
     return e;
   }
   assert.fail('expected a ConfigError');

@@ -1,7 +1,7 @@
 /**
  * The OAuth errors the org authorization server and the API-auth hook emit, keyed by Okta's internal error
  * code. Status, `error` and description are copied from Okta's catalogue
- * (shared/okta-reference/data/oauth2-error-codes.json); `{0}` marks where the catalogue shows a value
+ * (reference/oauth2-error-codes.json); `{0}` marks where the catalogue shows a value
  * (rendered there as a literal `en`). A test keeps this table in step with the catalogue.
  */
 export const OAUTH_ERRORS = {

@@ -1,6 +1,6 @@
 /**
  * Okta API scopes the org authorization server knows: every `okta.*` scope named in a `security` block of
- * Okta's management.yaml and oauth.yaml (generated from shared/okta-reference/data). A grant may only name one of them.
+ * Okta's management.yaml and oauth.yaml (generated from reference/). A grant may only name one of them.
  */
 export const OKTA_SCOPES: ReadonlySet<string> = new Set([
   'okta.agentPools.manage',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { notFound, validationFailed } from '../../src/authz/okta-error.js';
 import { oktaErrorBody } from '../../src/errors.js';
 
-const CATALOGUE = '/work/shared/okta-reference/data/error-codes.json';
+const CATALOGUE = fileURLToPath(new URL('../../reference/error-codes.json', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const MINE = [
   'authz',

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import yaml from 'js-yaml';
 
 /** Okta's Management API description (SPEC-M), unchanged. */
-export const MANAGEMENT_YAML = '/work/shared/okta-reference/data/management.yaml';
+export const MANAGEMENT_YAML = fileURLToPath(new URL('../../reference/management.yaml', import.meta.url));
 
 const AJV_FORMATS = new Set([
   'date-time',

@@ -431,7 +431,7 @@ export class TokenProvider implements RequestAuthorizer {
         durationMs: clock() - started,
         outcome: 'error',
         status,
-        error: error instanceof OktaM2MError ? error.code : 'ERR_UNKNOWN',
+        error: error instanceof OktaM2MError ? error.code : 'OKTA_M2M_UNKNOWN',
         requests,
       });
       throw error;

@@ -178,8 +178,8 @@ void describe('normalizeHtu', () => {
   }
 
   void it('refuses a relative or non-http URL with a DpopError', () => {
-    assert.throws(() => normalizeHtu('/api/v1/users'), { code: 'ERR_DPOP' });
-    assert.throws(() => normalizeHtu('ftp://acme.okta.com/x'), { code: 'ERR_DPOP', message: /ftp:/ });
+    assert.throws(() => normalizeHtu('/api/v1/users'), { code: 'OKTA_M2M_DPOP' });
+    assert.throws(() => normalizeHtu('ftp://acme.okta.com/x'), { code: 'OKTA_M2M_DPOP', message: /ftp:/ });
   });
 });
 
@@ -263,7 +263,7 @@ void describe('createDpopProver: key loading', () => {
     void it(`refuses ${name} with a KeyError`, async () => {
       await assert.rejects(createDpopProver(options()), (e: unknown) => {
         assert.ok(e instanceof KeyError);
-        assert.equal(e.code, 'ERR_KEY');
+        assert.equal(e.code, 'OKTA_M2M_KEY');
         assert.match(e.message, message);
         return true;
       });

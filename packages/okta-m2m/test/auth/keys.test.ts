@@ -25,7 +25,7 @@ function keyError(fn: () => unknown, pattern: RegExp): KeyError {
     caught = e;
   }
   assert.ok(caught instanceof KeyError, `expected KeyError, got ${String(caught)}`);
-  assert.equal(caught.code, 'ERR_KEY');
+  assert.equal(caught.code, 'OKTA_M2M_KEY');
   assert.match(caught.message, pattern);
   assert.ok(caught.hint, 'a KeyError carries a hint');
   return caught;

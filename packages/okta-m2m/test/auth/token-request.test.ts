@@ -181,7 +181,7 @@ void describe('processTokenResponse: DPoP handshake', () => {
       ),
     );
     assert.ok(e instanceof DpopError);
-    assert.equal(e.code, 'ERR_DPOP');
+    assert.equal(e.code, 'OKTA_M2M_DPOP');
     assert.equal(e.error, 'invalid_dpop_proof');
     assert.match(e.message, /five minutes/);
     assert.match(e.hint ?? '', /clock/);
@@ -255,7 +255,7 @@ void describe('processTokenResponse: OAuth errors with hints', () => {
     void test(`${status} ${error}: ${description}`, () => {
       const e = thrown(() => process(oauth(status, error, description)));
       assert.ok(e instanceof OAuthError, String(e));
-      assert.equal(e.code, 'ERR_OAUTH');
+      assert.equal(e.code, 'OKTA_M2M_OAUTH');
       assert.equal(e.status, status);
       assert.equal(e.error, error);
       assert.equal(e.errorDescription, description);
@@ -282,7 +282,7 @@ void describe('processTokenResponse: other failures', () => {
       }),
     );
     assert.ok(e instanceof RateLimitError);
-    assert.equal(e.code, 'ERR_RATE_LIMITED');
+    assert.equal(e.code, 'OKTA_M2M_RATE_LIMITED');
     assert.equal(e.errorCode, 'E0000047');
     assert.equal(e.resetAt, 1_800_000_060_000);
     assert.equal(e.limit, 300);

@@ -62,7 +62,7 @@ void test('404 E0000007: OktaApiError with every field and the no-such-user hint
     res(404, oktaError('E0000007', 'Not found: Resource not found: alice@example.com (User)')),
   );
   assert.ok(e instanceof OktaApiError);
-  assert.equal(e.code, 'ERR_OKTA_API');
+  assert.equal(e.code, 'OKTA_M2M_OKTA_API');
   assert.equal(e.status, 404);
   assert.equal(e.method, 'GET');
   assert.equal(e.path, '/api/v1/users/alice%40example.com');
@@ -164,7 +164,7 @@ void test('429: RateLimitError with resetAt, limit and the reset time in the hin
     }),
   );
   assert.ok(e instanceof RateLimitError);
-  assert.equal(e.code, 'ERR_RATE_LIMITED');
+  assert.equal(e.code, 'OKTA_M2M_RATE_LIMITED');
   assert.equal(e.resetAt, 1609459200_000);
   assert.equal(e.limit, 600);
   assert.equal(e.errorCode, 'E0000047');

@@ -21,7 +21,7 @@ const users = new UsersApi({ transport, authorizer, orgUrl: 'https://example.okt
 async function rejectsWith(promise: Promise<unknown>, argument: string, message: RegExp): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {
     assert.ok(e instanceof InvalidArgumentError);
-    assert.equal(e.code, 'ERR_INVALID_ARGUMENT');
+    assert.equal(e.code, 'OKTA_M2M_INVALID_ARGUMENT');
     assert.equal(e.argument, argument);
     assert.match(e.message, message);
     return true;
