@@ -1,6 +1,7 @@
-// A compact test reporter for people: one line per test file (its counts and time), every failure in full
-// (name, file, the assertion's message with expected/actual, the stack), then a summary. It ends with the
-// TAP-style `# pass N` / `# fail N` lines that CI reads.
+// A compact test reporter for people: a dot per passing test while the run goes (an F for a failure, shown in
+// full at once), then one line per test file (its counts and time), every failure again in full (name, file,
+// the assertion's message with expected/actual, the stack), and a summary. It ends with the TAP-style
+// `# pass N` / `# fail N` lines that CI reads.
 import { relative } from 'node:path';
 import { inspect } from 'node:util';
 
@@ -11,6 +12,11 @@ export default async function* compactReporter(source) {
   const failures = [];
   const totals = { pass: 0, fail: 0, skip: 0, todo: 0 };
   const started = Date.now();
+  let column = 0;
+  const progress = (mark) => {
+    column = (column + 1) % 80;
+    return column === 0 ? `${mark}\n` : mark;
+  };
   const fileOf = (data) => (data.file ? relative(root, data.file) : '(unknown file)');
   const entry = (file) => {
     let e = files.get(file);
@@ -36,10 +42,14 @@ export default async function* compactReporter(source) {
       } else if (event.type === 'test:pass') {
         totals.pass++;
         e.pass++;
+        yield progress('.');
       } else {
         totals.fail++;
         e.fail++;
-        failures.push({ name: data.name, file, error: data.details?.error });
+        const failure = { name: data.name, file, error: data.details?.error };
+        failures.push(failure);
+        column = 0;
+        yield `F\n✖ ${file} › ${failure.name}\n${indent(describe(failure.error))}\n`;
       }
     } else if (event.type === 'test:stderr' || event.type === 'test:stdout') {
       // Output of passing files is noise; it is kept for failing ones in the error itself.
@@ -47,6 +57,7 @@ export default async function* compactReporter(source) {
       yield `${data.message}\n`;
     }
   }
+  yield '\n\n';
   for (const [file, e] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const mark = e.fail > 0 ? '✖' : '✔';
     const skipped = e.skip > 0 ? `, ${e.skip} skipped` : '';

@@ -12,7 +12,7 @@ before(async () => {
   h = await startHarness({
     users: 60,
     okta: {
-      transport: { timeoutMs: 400, deadlineMs: 1500, breaker: { failureThreshold: 4, openMs: 20_000 } },
+      transport: { timeoutMs: 2000, deadlineMs: 4000, breaker: { failureThreshold: 4, openMs: 20_000 } },
     },
   });
   base = await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -166,7 +166,7 @@ void test('Okta rate limit (429 with a reset beyond the deadline) → 503 with R
 void test('upstream timeout → 504', async () => {
   await addFault(h.emu, {
     path: '/api/v1/users/:id',
-    sequence: [{ type: 'latency', ms: 2500 }],
+    sequence: [{ type: 'latency', ms: 6000 }],
     repeat: true,
   });
   const res = await get('/users/slow%40example.com');

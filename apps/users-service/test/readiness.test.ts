@@ -24,7 +24,7 @@ void test('readiness: ready, cached, failing while Okta is down, recovering afte
   h = await startHarness({
     users: 5,
     emulator: { statePath },
-    okta: { transport: { timeoutMs: 500, deadlineMs: 1000, breaker: { failureThreshold: 2, openMs: 300 } } },
+    okta: { transport: { timeoutMs: 3000, deadlineMs: 5000, breaker: { failureThreshold: 2, openMs: 300 } } },
     app: { readinessCacheMs: 250 },
   });
   const probe = () => h!.app.inject({ url: '/readyz' });
