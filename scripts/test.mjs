@@ -4,7 +4,7 @@
 // The output is a line per test file, every failure in full and a summary (scripts/test-reporter.mjs); set
 // TEST_REPORTER=spec (or tap) for Node's own reporters.
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,16 @@ files.sort();
 const selected = filters.length ? files.filter((f) => filters.every((s) => f.includes(s))) : files;
 if (selected.length === 0) {
   console.error(`No test files match ${JSON.stringify(filters)}.`);
+  process.exit(1);
+}
+
+// Browser tests drive Debian's Chromium: without it, stop now with the command that installs it (never skip).
+const chromium = '/usr/bin/chromium';
+if (selected.some((f) => f.endsWith('.browser.test.ts')) && !existsSync(chromium)) {
+  console.error(
+    `The browser tests need Chromium at ${chromium}. Install it, then run the tests again:\n\n` +
+      '  sudo apt-get update && sudo apt-get install -y chromium\n',
+  );
   process.exit(1);
 }
 

@@ -21,10 +21,13 @@ import { installCallerAuth } from './caller-auth.js';
 import type { LogLevel } from './config.js';
 import { createLogger } from './logger.js';
 import { registerOktaMetrics } from './ops/okta-metrics.js';
+import { startStatusTracker } from './ops/status-tracker.js';
 import { createReadiness } from './ops/readiness.js';
 import { recordUpstreamAttempts, type UpstreamRecord } from './ops/upstream-context.js';
 import { mapUpstreamError, problem } from './problem.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerOperationsRoutes } from './routes/operations.js';
+import { registerStatusRoute } from './routes/status.js';
 import { registerUsersRoutes } from './routes/users.js';
 import { problemSchema, userSchema } from './schemas.js';
 import { sendProblem } from './send-problem.js';
@@ -78,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     breakerState: () => client.transport.breakerState,
   });
   const stopRecording = recordUpstreamAttempts();
+  const tracker = startStatusTracker();
   const requestDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: "The service's own requests by method, route and status.",
@@ -202,9 +206,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(async (scope) => registerUsersRoutes(scope, client));
   registerOperationsRoutes(app, { readiness, registry });
+  registerStatusRoute(app, client, tracker);
+  registerConsoleRoutes(app);
 
   app.addHook('onClose', async () => {
     stopRecording();
+    tracker.stop();
     oktaMetrics.stop();
     await client.close();
   });

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The name of the caller's API key, once authenticated. */
     caller: string | undefined;
+    /** The right of the caller's API key, once authenticated. */
+    callerScope: ApiKeyScope | undefined;
   }
 }
 
@@ -28,6 +30,7 @@ const CHALLENGE = 'Bearer realm="users-service"';
  */
 export function installCallerAuth(app: FastifyInstance, keys: readonly ApiKey[]): void {
   app.decorateRequest('caller', undefined);
+  app.decorateRequest('callerScope', undefined);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const needed = request.routeOptions.config.scope;
     if (needed === undefined) return;
@@ -55,6 +58,7 @@ export function installCallerAuth(app: FastifyInstance, keys: readonly ApiKey[])
       );
     }
     request.caller = key.name;
+    request.callerScope = key.scope;
     if (!allows(key, needed)) {
       return sendProblem(
         request,

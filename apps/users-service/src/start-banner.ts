@@ -51,6 +51,7 @@ export function startBanner(input: BannerInput): string[] {
     `  curl -s -X PUT -H 'Authorization: Bearer ${write}' -H 'Content-Type: application/json' \\`,
     `       -d '{"firstName":"Ada","lastName":"Lovelace"}' '${input.url}/users/${id}/name'`,
     '',
+    `Console: ${input.url}/  (open it in a browser and enter one of the keys)`,
     `Also: ${input.url}/openapi.json  ${input.url}/metrics  ${input.url}/readyz`,
     'Logs follow as JSON lines. Press Ctrl-C to stop.',
     '',
