@@ -77,7 +77,7 @@ void test('generated keys match their own hash only; write includes read', () =>
 
 void test('the README configuration table lists every variable the service reads', async () => {
   const { readFileSync } = await import('node:fs');
-  const { ENV_VARIABLES } = await import('okta-m2m');
+  const { ENV_VARIABLES } = await import('okta-m2m/core');
   const { SERVICE_ENV } = await import('../src/config.js');
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const listed = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));

@@ -25,7 +25,7 @@ export function registerStatusRoute(app: FastifyInstance, client: OktaClient, tr
   const token = async (): Promise<TokenSummary | { error: string; hint?: string }> => {
     if (known === undefined || Date.now() > known.expiresAt - 60_000) {
       try {
-        const t = await client.tokens.getToken();
+        const t = await client.tokens.warmUp();
         known = { type: t.type, expiresAt: t.expiresAt, scopes: [...t.scopes] };
       } catch (error) {
         known = undefined;
