@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_QUOTAS } from './plugins/rate-limit.js';
+import { DEFAULT_QUOTAS } from './state/rate-limits.js';
 
 /** Parsed command line of `okta-emulator`. */
 export interface CliOptions {

@@ -1,7 +1,7 @@
 import { generateKeyPair, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { jwkThumbprint } from './oauth/jws.js';
+import { jwkThumbprint } from './lib/jws.js';
 
 const generate = promisify(generateKeyPair);
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { PlatformContext } from '../state.js';
-import { rememberOnce, rotateNonce } from '../state.js';
+import type { AuthorizationServerState } from './server-state.js';
+import { rememberOnce } from '../state/replay-cache.js';
 import { isAllowedAlg } from './algorithms.js';
 import {
   hasPrivateMembers,
@@ -9,9 +9,8 @@ import {
   publicKeyFromJwk,
   sha256b64u,
   verifyCompactJws,
-} from './jws.js';
-import { currentNonce, isAcceptedNonce } from './nonce.js';
-import { OAuthProtocolError } from './oauth-errors.js';
+} from '../lib/jws.js';
+import { OAuthProtocolError } from '../lib/errors.js';
 
 /** Proofs older than this (by `iat`) are refused (facts §2.3: five minutes). */
 export const PROOF_MAX_AGE_S = 300;
@@ -67,7 +66,7 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
  * everything passed, so a proof rejected for its nonce can be replaced by one that has it.
  */
 export function verifyDpopProof(
-  ctx: PlatformContext,
+  state: AuthorizationServerState,
   headers: string[],
   expect: ProofExpectation,
 ): VerifiedProof {
@@ -102,7 +101,7 @@ export function verifyDpopProof(
     throw new OAuthProtocolError('invalid_dpop_proof_invalid_htu');
   }
 
-  const nowMs = ctx.clock.now();
+  const nowMs = state.clock.now();
   const now = nowMs / 1000;
   const iat = payload.iat;
   if (typeof iat !== 'number' || !Number.isFinite(iat))
@@ -124,7 +123,7 @@ export function verifyDpopProof(
   }
   const replayKey = typeof jti === 'string' ? `${jkt} ${jti}` : undefined;
   if (replayKey !== undefined) {
-    const seen = ctx.state.usedProofJtis.get(replayKey);
+    const seen = state.usedProofJtis.get(replayKey);
     if (seen !== undefined && seen > nowMs) throw new OAuthProtocolError('dpop_proof_already_used');
   }
 
@@ -132,19 +131,19 @@ export function verifyDpopProof(
     throw new OAuthProtocolError('dpop_proof_invalid_ath');
   }
   if (expect.resourceNonce === 'always') {
-    rotateNonce(ctx.state, nowMs);
-    throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
+    state.rotateNonce();
+    throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': state.currentNonce() } });
   }
   if (expect.requireNonce === true || expect.resourceNonce === 'required') {
     const nonce = payload.nonce;
-    if (typeof nonce !== 'string' || !isAcceptedNonce(ctx, nonce)) {
-      throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
+    if (typeof nonce !== 'string' || !state.isAcceptedNonce(nonce)) {
+      throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': state.currentNonce() } });
     }
   }
   if (replayKey !== undefined) {
     // A proof can only be accepted within its freshness window, so that is how long its jti must be kept.
     const forgetAfter = (iat + PROOF_MAX_AGE_S + PROOF_FUTURE_LEEWAY_S) * 1000;
-    rememberOnce(ctx.state.usedProofJtis, replayKey, forgetAfter, nowMs);
+    rememberOnce(state.usedProofJtis, replayKey, forgetAfter, nowMs);
   }
   return { jkt };
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, randomBytes, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { IssuedToken, PlatformContext, SigningKey } from '../state.js';
-import { storeToken } from '../state.js';
+import type { AuthorizationServerState } from './server-state.js';
+import type { IssuedToken, SigningKey } from '../state/org-records.js';
 
 /** Lifetime of org-AS access tokens for Okta scopes: fixed at one hour (facts §1.6). */
 export const ACCESS_TOKEN_LIFETIME_S = 3600;
@@ -22,17 +22,17 @@ function privateKey(signingKey: SigningKey): KeyObject {
  * `scp` array, and `cnf.jkt` when DPoP-bound. The token is stored for the API-auth hook's lookup.
  */
 export function mintAccessToken(
-  ctx: PlatformContext,
+  state: AuthorizationServerState,
   grant: { clientId: string; scopes: string[]; jkt?: string },
 ): { accessToken: string; record: IssuedToken } {
-  const nowMs = ctx.clock.now();
+  const nowMs = state.clock.now();
   const iat = Math.floor(nowMs / 1000);
   const jti = 'AT.' + randomBytes(32).toString('base64url');
   const claims: Record<string, unknown> = {
     ver: 1,
     jti,
-    iss: ctx.orgUrl,
-    aud: ctx.orgUrl,
+    iss: state.orgUrl,
+    aud: state.orgUrl,
     sub: grant.clientId,
     iat,
     exp: iat + ACCESS_TOKEN_LIFETIME_S,
@@ -40,9 +40,9 @@ export function mintAccessToken(
     scp: grant.scopes,
   };
   if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
-  const header = { kid: ctx.state.signingKey.kid, alg: 'RS256' };
+  const header = { kid: state.signingKey.kid, alg: 'RS256' };
   const signingInput = `${b64u(header)}.${b64u(claims)}`;
-  const signature = sign('sha256', Buffer.from(signingInput), privateKey(ctx.state.signingKey)).toString(
+  const signature = sign('sha256', Buffer.from(signingInput), privateKey(state.signingKey)).toString(
     'base64url',
   );
   const accessToken = `${signingInput}.${signature}`;
@@ -54,13 +54,16 @@ export function mintAccessToken(
     exp: iat + ACCESS_TOKEN_LIFETIME_S,
     ...(grant.jkt !== undefined ? { jkt: grant.jkt } : {}),
   };
-  storeToken(ctx.state, accessToken, record, nowMs);
+  state.storeToken(accessToken, record);
   return { accessToken, record };
 }
 
 /** The stored record of a token this emulator issued, or undefined. Expiry is the caller's check. */
-export function lookupAccessToken(ctx: PlatformContext, accessToken: string): IssuedToken | undefined {
-  return ctx.state.tokens.get(accessToken);
+export function lookupAccessToken(
+  state: AuthorizationServerState,
+  accessToken: string,
+): IssuedToken | undefined {
+  return state.tokens.get(accessToken);
 }
 
 function b64u(value: unknown): string {

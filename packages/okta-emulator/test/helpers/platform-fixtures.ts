@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildEmulator, type BuildEmulatorOptions, type BuiltEmulator } from '../../src/app.js';
-import { createFixedClock, type MutableClock } from '../../src/clock.js';
+import { buildEmulator, type BuildEmulatorOptions, type BuiltEmulator } from '../../src/server.js';
+import { createFixedClock, type MutableClock } from '../../src/lib/clock.js';
 import {
   createServiceApp,
   type ServiceAppCredentials,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assignClientRole, createCustomRole, createResourceSet } from '../../src/management.js';
 import {
   assertOktaError,
   body,
@@ -21,17 +20,17 @@ void describe('minimal Groups API (for resource sets over group members)', () =>
     t = await buildManagementApp({ seedUsers: 6, clients: [CLIENT] });
     a = t.state.groups.create('alpha', 'first').id;
     b = t.state.groups.create('beta', null).id;
-    const role = createCustomRole(t.state, {
+    const role = t.state.roles.create({
       label: 'group-reader',
       description: 'd',
       permissions: ['okta.groups.read'],
     });
-    const set = createResourceSet(t.state, {
+    const set = t.state.resourceSets.create({
       label: 'alpha-only',
       description: 'd',
       resources: [`${ORG}/api/v1/groups/${a}`],
     });
-    assignClientRole(t.state, CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
+    t.state.assignClientRole(CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
   });
   after(async () => {
     await t.app.close();
