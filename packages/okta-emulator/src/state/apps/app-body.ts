@@ -1,3 +1,7 @@
+/**
+ * What an app create request may say: the body of `POST /api/v1/apps` checked and reduced to what the
+ * emulator models, each problem an E0000001 cause.
+ */
 import { OktaApiError } from '../../lib/errors.js';
 import type { PublicJwk } from '../org-records.js';
 import { parsePublicJwk, jwkError, JWK_CAUSES, MAX_APP_KEYS } from './jwk-rules.js';

@@ -12,7 +12,7 @@ export interface AppJsonOrg {
 
 type Hints = { hints: { allow: string[] } };
 
-/** A key as the JWKS API returns it (SPEC-M `oAuthClientJsonWebKey`): JWK members, `id`, status, links. */
+/** A key as the JWKS API returns it (management.yaml `oAuthClientJsonWebKey`): JWK members, `id`, status, links. */
 export function keyJson(orgUrl: string, app: OidcApp, key: AppKey): Record<string, unknown> {
   const base = `${orgUrl}/api/v1/apps/${app.id}/credentials/jwks/${key.id}`;
   const links: Record<string, { href: string } & Hints> =
@@ -32,7 +32,7 @@ export function keyJson(orgUrl: string, app: OidcApp, key: AppKey): Record<strin
   };
 }
 
-/** A scope grant as `/api/v1/apps/{id}/grants` returns it (SPEC-M `AppGrantsEx`). */
+/** A scope grant as `/api/v1/apps/{id}/grants` returns it (management.yaml `AppGrantsEx`). */
 export function grantJson(orgUrl: string, app: OidcApp, grant: ScopeGrant): Record<string, unknown> {
   return {
     id: grant.id,
@@ -56,7 +56,7 @@ export function grantJson(orgUrl: string, app: OidcApp, grant: ScopeGrant): Reco
   };
 }
 
-/** An OIDC app as `/api/v1/apps` returns it (shape of SPEC-M `OpenIdConnectApplication`). */
+/** An OIDC app as `/api/v1/apps` returns it (shape of management.yaml `OpenIdConnectApplication`). */
 export function appJson(org: AppJsonOrg, app: OidcApp): Record<string, unknown> {
   const orgUrl = org.orgUrl;
   const self = `${orgUrl}/api/v1/apps/${app.id}`;

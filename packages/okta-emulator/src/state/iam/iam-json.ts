@@ -1,3 +1,7 @@
+/**
+ * How IAM objects render: custom roles, permissions, resource sets and their resources, client role
+ * assignments and groups, with Okta's links.
+ */
 import { resourceOrn, resourcePath } from './resource-ref.js';
 import { STANDARD_ROLES } from './standard-roles.js';
 import type {
@@ -10,7 +14,7 @@ import type {
 
 type Link = { href: string };
 
-/** A custom role as `/api/v1/iam/roles` returns it (SPEC-M `IamRole` example). */
+/** A custom role as `/api/v1/iam/roles` returns it (management.yaml `IamRole` example). */
 export function customRoleJson(role: CustomRoleRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/iam/roles/${role.id}`;
   return {
@@ -23,7 +27,7 @@ export function customRoleJson(role: CustomRoleRecord, orgUrl: string): Record<s
   };
 }
 
-/** One permission of a custom role (SPEC-M `Permission`). */
+/** One permission of a custom role (management.yaml `Permission`). */
 export function permissionJson(
   role: CustomRoleRecord,
   label: string,
@@ -38,7 +42,7 @@ export function permissionJson(
   };
 }
 
-/** A resource set (SPEC-M `ResourceSet` example). */
+/** A resource set (management.yaml `ResourceSet` example). */
 export function resourceSetJson(set: ResourceSetRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
   return {
@@ -55,7 +59,7 @@ export function resourceSetJson(set: ResourceSetRecord, orgUrl: string): Record<
   };
 }
 
-/** One resource of a set: `orn` plus the REST URL as `_links.self` (SPEC-M `ResourceSetResource` example). */
+/** One resource of a set: `orn` plus the REST URL as `_links.self` (management.yaml `ResourceSetResource` example). */
 export function resourceJson(
   set: ResourceSetRecord,
   entry: ResourceEntry,
@@ -76,7 +80,7 @@ export function resourceJson(
   };
 }
 
-/** A client role assignment (SPEC-M `StandardRole` / `CustomRole` examples for `/oauth2/v1/clients/{clientId}/roles`). */
+/** A client role assignment (management.yaml `StandardRole` / `CustomRole` examples for `/oauth2/v1/clients/{clientId}/roles`). */
 export function clientRoleJson(
   clientId: string,
   a: ClientRoleAssignment,
@@ -117,7 +121,7 @@ export function clientRoleJson(
   };
 }
 
-/** A group (SPEC-M `Group`, trimmed to what this emulator models). */
+/** A group (management.yaml `Group`, trimmed to what this emulator models). */
 export function groupJson(group: GroupRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/groups/${group.id}`;
   return {

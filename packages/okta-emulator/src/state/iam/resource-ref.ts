@@ -1,5 +1,9 @@
 /**
- * A resource-set resource, normalised from either form Okta accepts (facts §6.3): a REST URL
+ * Resource-set resources: parsing the two forms Okta accepts (this org's REST URLs and ORNs) into one
+ * normalised reference, and rendering it back.
+ */
+/**
+ * A resource-set resource, normalised from either form Okta accepts: a REST URL
  * (`https://{org}/api/v1/groups/{id}/users`) or an ORN (`orn:okta:directory:{orgId}:groups:{id}:contained_resources`).
  * `users`, `user`, `group-members` scope users; `groups`/`group` scope group objects only (a group
  * object alone grants nothing over its members); `other` is stored and echoed but scopes nothing here.
@@ -93,7 +97,7 @@ function parseOrn(value: string, orgId: string): ResourceRef | undefined {
   return undefined;
 }
 
-/** The ORN Okta reports for a resource (partition `okta`, facts §6.3). */
+/** The ORN Okta reports for a resource (partition `okta`). */
 export function resourceOrn(ref: ResourceRef, orgId: string): string {
   switch (ref.kind) {
     case 'users':
