@@ -26,7 +26,7 @@ function start(env: Record<string, string>): { child: ChildProcess; lines: strin
   return { child, lines, stderr };
 }
 
-async function waitFor(lines: string[], pattern: RegExp, ms = 30_000): Promise<void> {
+async function waitFor(lines: string[], pattern: RegExp, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!lines.some((l) => pattern.test(l))) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; got:\n${lines.join('\n')}`);
