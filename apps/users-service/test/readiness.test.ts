@@ -25,7 +25,7 @@ void test('readiness: ready, cached, failing while Okta is down, recovering afte
     users: 5,
     emulator: { statePath },
     okta: { transport: { timeoutMs: 3000, deadlineMs: 5000, breaker: { failureThreshold: 2, openMs: 300 } } },
-    app: { readinessCacheMs: 250 },
+    app: { readinessCacheMs: 3000 },
   });
   const probe = () => h!.app.inject({ url: '/readyz' });
   const first = await probe();
@@ -38,7 +38,7 @@ void test('readiness: ready, cached, failing while Okta is down, recovering afte
 
   const port = Number(new URL(h.emu.url).port);
   await h.emu.close();
-  await sleep(300);
+  await sleep(3100);
   const down = await probe();
   assert.equal(down.statusCode, 503);
   assert.equal(down.headers['retry-after'], '5');
@@ -50,8 +50,8 @@ void test('readiness: ready, cached, failing while Okta is down, recovering afte
 
   restarted = await startEmulator({ port, statePath });
   let recovered = false;
-  for (let i = 0; i < 40 && !recovered; i++) {
-    await sleep(150);
+  for (let i = 0; i < 60 && !recovered; i++) {
+    await sleep(500);
     recovered = (await probe()).statusCode === 200;
   }
   assert.ok(recovered, 'ready again once Okta answers');
