@@ -3,7 +3,7 @@
  * top-level handler: every failure is classified (exit-codes.ts), printed as one message and its fix on
  * stderr (and as `{ ok: false, error }` on stdout with --json), with a stack trace only under --debug.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { COMMANDS, COMMON_OPTIONS, type CommandSpec } from './commands.js';
 import type { CommandContext } from './command.js';
 import { describeFailure, EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.js';
@@ -99,6 +99,11 @@ function commandWords(argv: readonly string[]): string {
   return words.length === 0 ? '' : `${words.join(' ')} `;
 }
 
+/** Help goes to the run's streams; errors are printed by the top-level handler, not by commander. */
+function output(io: Io): OutputConfiguration {
+  return { writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => undefined };
+}
+
 /**
  * The commander program for the table.
  * @example
@@ -111,11 +116,7 @@ export function buildProgram(io: Io, onRun: (spec: CommandSpec, command: Command
     )
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (text) => io.out(text),
-      writeErr: (text) => io.err(text),
-      outputError: () => undefined,
-    })
+    .configureOutput(output(io))
     .addHelpText(
       'after',
       `\nExamples:\n  okta-m2m demo\n  okta-m2m setup --org-url https://acme.okta.com\n  okta-m2m doctor\n\n${EXIT_CODE_HELP}\n`,
@@ -127,11 +128,7 @@ export function buildProgram(io: Io, onRun: (spec: CommandSpec, command: Command
       let group = groups.get(word);
       if (group === undefined) {
         group = parent.command(word).description(`${word} commands`).exitOverride();
-        group.configureOutput({
-          writeOut: (text) => io.out(text),
-          writeErr: (text) => io.err(text),
-          outputError: () => undefined,
-        });
+        group.configureOutput(output(io));
         groups.set(word, group);
       }
       parent = group;
@@ -146,11 +143,7 @@ export function buildProgram(io: Io, onRun: (spec: CommandSpec, command: Command
       command.addOption(opt);
     }
     command.exitOverride();
-    command.configureOutput({
-      writeOut: (text) => io.out(text),
-      writeErr: (text) => io.err(text),
-      outputError: () => undefined,
-    });
+    command.configureOutput(output(io));
     command.addHelpText(
       'after',
       `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n\n${EXIT_CODE_HELP}\n`,

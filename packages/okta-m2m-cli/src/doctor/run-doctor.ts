@@ -77,18 +77,8 @@ export async function runDoctor(settings: Settings, options: DoctorOptions = {})
   const source = config.privateKeyPath === undefined ? 'OKTA_PRIVATE_KEY' : config.privateKeyPath;
   findings.pass('key', `${key.alg} private key from ${source}, kid ${key.kid} (${key.kidSource})`);
 
-  // 3. The key against the app's registered keys (needs the admin token).
-  const apiToken = settings.env[API_TOKEN_VARIABLE]?.trim();
-  const admin = apiToken ? new ManagementClient({ orgUrl: config.orgUrl, apiToken }) : undefined;
-  if (admin === undefined) {
-    findings.skip(
-      'registered-key',
-      `no ${API_TOKEN_VARIABLE}: the key is not compared with the app's registered keys`,
-      `Set ${API_TOKEN_VARIABLE} to compare them.`,
-    );
-  }
-
-  // 4-5. The token endpoint, the audience and the clock.
+  // 3-5. The token endpoint, the audience and the clock; then the key against the app's registered keys
+  // (needs the admin token).
   if (
     !(await checkServer(findings, {
       orgUrl: config.orgUrl,
@@ -99,8 +89,17 @@ export async function runDoctor(settings: Settings, options: DoctorOptions = {})
   ) {
     return findings;
   }
-  if (admin !== undefined)
+  const apiToken = settings.env[API_TOKEN_VARIABLE]?.trim();
+  const admin = apiToken ? new ManagementClient({ orgUrl: config.orgUrl, apiToken }) : undefined;
+  if (admin !== undefined) {
     await checkRegisteredKey(findings, admin, config.clientId, { kid: key.kid, thumbprint: key.thumbprint });
+  } else {
+    findings.skip(
+      'registered-key',
+      `no ${API_TOKEN_VARIABLE}: the key is not compared with the app's registered keys`,
+      `Set ${API_TOKEN_VARIABLE} to compare them.`,
+    );
+  }
 
   // 6-10. Token, DPoP, scopes, admin role, probes.
   const client = createOktaClient({
