@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'dotenv';
-import { ENV_VARIABLES, fromEnv, type OktaClientOptions } from 'okta-m2m';
+import { fromEnv, type OktaClientOptions } from 'okta-m2m';
+import { ENV_VARIABLES } from 'okta-m2m/core';
 import { CliError } from './cli-error.js';
 
 /** The Management API token variable (an Okta admin API token, sent as `SSWS`). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ENV_VARIABLES } from 'okta-m2m';
+import { ENV_VARIABLES } from 'okta-m2m/core';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { adminCall, json, runCli, tempDir } from './helpers/run-cli.js';
 

@@ -137,7 +137,7 @@ async function guideCalls(
   const client: OktaClient = createOktaClient(fromEnv(env));
   try {
     say('  okta-m2m token\n');
-    const token = await client.tokens.getToken();
+    const token = await client.tokens.warmUp();
     say(
       `  -> ${token.type} token, expires ${new Date(token.expiresAt).toISOString()}, scopes ${token.scopes.join(' ')}\n\n`,
     );

@@ -3,7 +3,8 @@
  * admin/service-app-setup.ts), then the environment variables that configure the library for the app.
  */
 import { resolve } from 'node:path';
-import { ENV_VARIABLES, type SigningAlg } from 'okta-m2m';
+import type { SigningAlg } from 'okta-m2m';
+import { ENV_VARIABLES } from 'okta-m2m/core';
 import { ManagementClient } from '../admin/management-client.js';
 import { GUIDE_SCOPES, setUpServiceApp, type SetupResult } from '../admin/service-app-setup.js';
 import { flag, stringOption, type CommandContext } from '../command.js';

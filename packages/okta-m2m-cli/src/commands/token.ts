@@ -10,7 +10,8 @@ import { jsonText } from '../io.js';
 export async function run(ctx: CommandContext): Promise<number> {
   const show = flag(ctx, 'showToken');
   return withClient(ctx, async (client) => {
-    const token = await client.tokens.getToken();
+    // The token value is read only when asked for; otherwise only its description.
+    const token = show ? await client.tokens.getToken() : await client.tokens.warmUp();
     const summary = {
       tokenType: token.type,
       expiresAt: new Date(token.expiresAt).toISOString(),
@@ -19,12 +20,12 @@ export async function run(ctx: CommandContext): Promise<number> {
       missingScopes: [...token.missingScopes],
     };
     if (flag(ctx, 'json')) {
-      ctx.io.out(jsonText(show ? { ...summary, accessToken: token.value } : summary));
+      ctx.io.out(jsonText(show && 'value' in token ? { ...summary, accessToken: token.value } : summary));
     } else {
       ctx.io.out(
         `Token type: ${summary.tokenType}\nExpires:    ${summary.expiresAt} (in ${summary.expiresInSeconds} s)\nScopes:     ${summary.scopes.join(' ')}\n`,
       );
-      if (show) ctx.io.out(`Token:      ${token.value}\n`);
+      if (show && 'value' in token) ctx.io.out(`Token:      ${token.value}\n`);
     }
     if (summary.missingScopes.length > 0) {
       ctx.io.err(

@@ -5,7 +5,7 @@
  * E0000006 on the listing (no admin role that may view users) from E0000006 on one user while the listing
  * works (the role's resource set does not cover that user).
  */
-import { DpopError, OAuthError, OktaApiError, OktaM2MError, type OktaClient } from 'okta-m2m';
+import { DpopError, OAuthError, OktaApiError, OktaM2MError, type OktaClient, type TokenInfo } from 'okta-m2m';
 import { kindOf } from '../exit-codes.js';
 import type { Findings } from './finding.js';
 
@@ -25,9 +25,9 @@ export async function checkToken(
   findings: Findings,
   client: OktaClient,
   dpopMode: 'auto' | boolean,
-): Promise<Awaited<ReturnType<OktaClient['tokens']['getToken']>> | undefined> {
+): Promise<TokenInfo | undefined> {
   try {
-    const token = await client.tokens.getToken();
+    const token = await client.tokens.warmUp();
     findings.pass('token', `${token.type} token, expires ${new Date(token.expiresAt).toISOString()}`);
     if (token.type === 'DPoP') {
       findings.pass(
