@@ -25,6 +25,7 @@ export {
   resolveTransportOptions,
   tokenSettings,
 } from './config.js';
+export type { TokenSettings } from './config-types.js';
 export { ENV_VARIABLES } from './config-env.js';
 
 // Keys and client assertions.

@@ -29,7 +29,6 @@ export type {
   TlsOptions,
   ResolvedConfig,
   ResolvedTransportOptions,
-  TokenSettings,
 } from './config-types.js';
 export type { RetryOptions, RetryPolicy, RetryContext } from './http/retry-policy.js';
 export type { CircuitBreakerOptions, BreakerState } from './http/circuit-breaker.js';
