@@ -3,10 +3,15 @@
  * Configuration comes from the guide's environment variables (OKTA_DOMAIN, OKTA_CLIENT_ID, OKTA_KEY_ID,
  * OKTA_PRIVATE_KEY_PATH, OKTA_SCOPES). `npm start` runs it against the local emulator.
  */
-import { createOktaClient, fromEnv, OktaM2MError } from 'okta-m2m';
+import { createOktaClient, fromEnv, isOktaM2MError } from 'okta-m2m';
 
 const client = createOktaClient(fromEnv());
 try {
+  // Steps 5-6: a signed client assertion (and, since the app requires DPoP, the nonce handshake: two 400
+  // answers, then the token). Warming up makes a wrong key or grant fail here rather than on the first call.
+  const info = await client.tokens.warmUp();
+  console.log(`Token: ${info.type}, scopes "${info.scopes.join(' ')}"`);
+
   // Step 7: list users, following Okta's `link rel="next"` pages.
   const users = [];
   for await (const user of client.users.list({ limit: 10 })) {
@@ -28,17 +33,14 @@ try {
     console.log(`Renamed ${updated.id}: ${before.profile.lastName} -> ${updated.profile.lastName}`);
   }
 
-  // Steps 5-6 happened on the first call: a signed client assertion (and, since the app requires DPoP, the
-  // nonce handshake: two 400 answers, then the token). The token is cached and reused.
-  const token = await client.tokens.getToken();
-  console.log(`Token: ${token.type}, scopes "${token.scopes.join(' ')}"`);
+  // The token was cached and reused by every call.
   const m = client.metrics();
   console.log(
     `Token requests: ${m.token.requests}, cache hits/misses: ${m.token.cache.hits}/${m.token.cache.misses}, ` +
       `responses: ${JSON.stringify(m.requests.byClass)}`,
   );
 } catch (error) {
-  if (error instanceof OktaM2MError) {
+  if (isOktaM2MError(error)) {
     console.error(`${error.code}: ${error.message}${error.hint ? `\nHint: ${error.hint}` : ''}`);
     process.exitCode = 1;
   } else {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Metrics } from '../src/observability/metrics.js';
 import { createTransport } from '../src/http/transport.js';
+import { resolveTransportOptions } from '../src/config.js';
 import { defaultDeps } from '../src/deps.js';
 
 interface Target {
@@ -118,7 +119,10 @@ async function buildClients(target: Target, skipSdk: boolean): Promise<BenchClie
       close: async () => undefined,
     },
   ];
-  const transport = createTransport({ breaker: false }, { ...defaultDeps(), metrics: new Metrics() });
+  const transport = createTransport(resolveTransportOptions({ breaker: false }), {
+    ...defaultDeps(),
+    metrics: new Metrics(),
+  });
   const parsed = new URL(url);
   clients.push({
     name: 'okta-m2m transport (undici request, keep-alive Agent)',

@@ -6,7 +6,8 @@ import { createDpopProver } from './auth/dpop.js';
 import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
 import type { OktaAccessToken } from './auth/access-token.js';
 import { TokenProvider } from './auth/token-provider.js';
-import { resolveConfig, type OktaClientOptions, type ResolvedConfig } from './config.js';
+import { resolveConfig, tokenSettings, type OktaClientOptions } from './config.js';
+import { describeConfig, type ConfigDescription } from './config-describe.js';
 import { defaultDeps } from './deps.js';
 import type { BreakerState } from './http/circuit-breaker.js';
 import type { RateLimitInfo } from './http/rate-limit.js';
@@ -93,12 +94,8 @@ export interface OktaClient {
   readonly tokens: OktaTokens;
   /** The transport's rate-limit and breaker state. */
   readonly transport: TransportStatus;
-  /** The validated configuration (no key material: only the key's source is kept). */
-  readonly config: Readonly<
-    Omit<ResolvedConfig, 'privateKey' | 'logger' | 'deps' | 'dpop'> & {
-      dpop: Omit<ResolvedConfig['dpop'], 'key'>;
-    }
-  >;
+  /** The effective configuration, every default applied, as printable JSON with no key material. */
+  readonly config: ConfigDescription;
   /** The client-authentication key (serialises as `{ alg, kid }` only). */
   readonly signingKey: SigningKey;
   /** A copy of the counters: token fetches and latency, cache hits and misses, responses by class, retries. */
@@ -148,14 +145,9 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
           'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
         );
   const tokens = new TokenProvider({
+    ...tokenSettings(config),
     transport,
-    tokenEndpoint: config.tokenEndpoint,
-    clientId: config.clientId,
-    audience: config.audience,
     signingKey,
-    scopes: config.scopes,
-    assertionLifetimeSeconds: config.assertionLifetimeSeconds,
-    dpop: config.dpop.mode,
     dpopProver:
       config.dpop.mode === false
         ? undefined
@@ -166,34 +158,16 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
               clientAuthThumbprint: signingKey.thumbprint,
               deps: { clock: deps.clock, uuid: deps.uuid },
             }),
-    refreshAheadSeconds: config.refreshAheadSeconds,
-    requireAllScopes: config.requireAllScopes,
     metrics,
     deps,
   });
   const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl, clock: deps.clock });
-  const {
-    privateKey: _key,
-    logger: _logger,
-    deps: _deps,
-    dpop,
-    transport: transportOptions,
-    ...rest
-  } = config;
-  // The mutual-TLS client key is key material too: keep it out of `config` (and so out of JSON and inspect).
-  const { key: _tlsKey, ...publicTls } = transportOptions.tls ?? {};
-  const publicConfig = {
-    ...rest,
-    transport:
-      transportOptions.tls === undefined ? transportOptions : { ...transportOptions, tls: publicTls },
-    dpop: { mode: dpop.mode, keyPath: dpop.keyPath, alg: dpop.alg },
-  };
   let closing: Promise<void> | undefined;
   const client: OktaClient = {
     users,
     tokens: tokensView(tokens),
     transport: transportStatus(transport),
-    config: Object.freeze(publicConfig),
+    config: deepFreeze(describeConfig(config)),
     signingKey,
     metrics: () => metrics.snapshot(),
     close: () => {
@@ -225,6 +199,14 @@ export function clientInternals(client: OktaClient): ClientInternals {
   const internals = INTERNALS.get(client);
   if (internals === undefined) throw new TypeError('Not a client made by createOktaClient.');
   return internals;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function tokensView(provider: TokenProvider): OktaTokens {

@@ -8,20 +8,25 @@
  * → `buildTokenRequest` / `processTokenResponse` (client assertion, DPoP prover) → `SigningKey`.
  *
  * @example
- * import { createTransport, TokenProvider, UsersApi, Metrics, defaultDeps } from 'okta-m2m/core';
- * import { loadSigningKey } from 'okta-m2m';
- * const deps = defaultDeps();
- * const metrics = new Metrics();
- * const transport = createTransport({}, { ...deps, metrics });
- * const tokens = new TokenProvider({
- *   transport, tokenEndpoint: new URL('https://acme.okta.com/oauth2/v1/token'), clientId: '0oa1',
- *   signingKey: loadSigningKey({ privateKeyPath: './key.pem' }), scopes: ['okta.users.read'], dpop: false,
- * });
- * const users = new UsersApi({ transport, authorizer: tokens, orgUrl: 'https://acme.okta.com' });
+ * import { createTransport, defaultDeps, Metrics, TokenProvider, tokenSettings, UsersApi } from 'okta-m2m/core';
+ * import { loadSigningKey, resolveConfig } from 'okta-m2m';
+ * const config = resolveConfig({ orgUrl: 'https://acme.okta.com', clientId: '0oa1', privateKeyPath: './key.pem', dpop: false });
+ * const transport = createTransport(config.transport, { ...defaultDeps(), metrics: new Metrics() });
+ * const signingKey = loadSigningKey({ privateKeyPath: './key.pem' });
+ * const tokens = new TokenProvider({ ...tokenSettings(config), transport, signingKey });
+ * const users = new UsersApi({ transport, authorizer: tokens, orgUrl: config.orgUrl });
  */
 
-// Configuration defaults.
-export { DEFAULT_SCOPES, CONFIG_DEFAULTS, ENV_VARIABLES } from './config.js';
+// Configuration: defaults, and the resolved settings the blocks take.
+export {
+  DEFAULT_SCOPES,
+  CONFIG_DEFAULTS,
+  TRANSPORT_DEFAULTS,
+  resolveTransportOptions,
+  tokenSettings,
+} from './config.js';
+export type { TokenSettings } from './config-types.js';
+export { ENV_VARIABLES } from './config-env.js';
 
 // Keys and client assertions.
 export { SigningKey, jwkThumbprint } from './auth/keys.js';
@@ -59,7 +64,7 @@ export { createDpopProver, normalizeHtu, DPOP_ALGORITHMS } from './auth/dpop.js'
 export type { DpopProverOptions } from './auth/dpop.js';
 
 // HTTP.
-export { createTransport, TRANSPORT_DEFAULTS } from './http/transport.js';
+export { createTransport } from './http/transport.js';
 export type { TransportDeps, OktaTransport } from './http/transport.js';
 export { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from './http/retry-policy.js';
 export { DEFAULT_BREAKER_OPTIONS } from './http/circuit-breaker.js';

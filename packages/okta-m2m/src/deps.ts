@@ -22,6 +22,13 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/**
+ * setTimeout's largest delay (2^31 − 1 ms); a longer one would fire at once, so timers clamp to it.
+ * @example
+ * setTimeout(fn, Math.min(delayMs, MAX_TIMER_MS));
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** The injectable side effects. */
 export interface Deps {
   clock: Clock;

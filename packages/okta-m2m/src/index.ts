@@ -18,9 +18,18 @@
 // The client and its configuration.
 export { createOktaClient } from './client.js';
 export type { OktaClient, OktaTokens, TokenInfo, TokenCallOptions, TransportStatus } from './client.js';
-export { resolveConfig, fromEnv } from './config.js';
-export type { OktaClientOptions, ResolvedConfig, DpopOption } from './config.js';
-export type { TransportOptions, TlsOptions } from './http/transport.js';
+export { resolveConfig } from './config.js';
+export { fromEnv } from './config-env.js';
+export { describeConfig } from './config-describe.js';
+export type { ConfigDescription, KeySource } from './config-describe.js';
+export type {
+  OktaClientOptions,
+  DpopOption,
+  TransportOptions,
+  TlsOptions,
+  ResolvedConfig,
+  ResolvedTransportOptions,
+} from './config-types.js';
 export type { RetryOptions, RetryPolicy, RetryContext } from './http/retry-policy.js';
 export type { CircuitBreakerOptions, BreakerState } from './http/circuit-breaker.js';
 export type { Deps, Clock, Sleep, Random, Logger } from './deps.js';

@@ -2,10 +2,13 @@
  * Type tests of the main entry: which options createOktaClient accepts and refuses, and what the client hands out.
  * Checked by `npm run typecheck`; never executed.
  */
+import { MockAgent, ProxyAgent } from 'undici';
 import {
   createOktaClient,
+  describeConfig,
   fromEnv,
   resolveConfig,
+  type ConfigDescription,
   type OktaAccessToken,
   type OktaClient,
   type OktaClientOptions,
@@ -43,6 +46,12 @@ createOktaClient({
 createOktaClient({ ...base, dpop: 'auto' });
 createOktaClient({ ...base, dpop: false });
 
+// Any undici dispatcher: a proxy, a mock agent for your own tests.
+createOktaClient({ ...base, transport: { dispatcher: new ProxyAgent('http://proxy.internal:3128') } });
+createOktaClient({ ...base, transport: { dispatcher: new MockAgent() } });
+// @ts-expect-error a dispatcher is an undici Dispatcher, not a proxy URL
+createOktaClient({ ...base, transport: { dispatcher: 'http://proxy.internal:3128' } });
+
 // Refused: missing required options, wrong types, options that do not exist.
 // @ts-expect-error orgUrl is required
 createOktaClient({ clientId: '0oa1', privateKeyPath: './key.pem' });
@@ -65,9 +74,22 @@ expectType<URL>()(resolved.tokenEndpoint);
 expectType<string>()(resolved.audience);
 expectType<number>()(resolved.refreshAheadSeconds);
 expectType<ResolvedConfig>()(resolved);
+expectType<number>()(resolved.transport.timeoutMs);
+expectType<false | { failureThreshold: number; windowMs: number; openMs: number }>()(
+  resolved.transport.breaker,
+);
+
+// The printable view: plain JSON, key sources only.
+const described = describeConfig(resolved);
+expectType<ConfigDescription>()(described);
+expectType<string>()(described.orgUrl);
+expectType<{ file: string } | 'inline' | 'none'>()(described.privateKey);
+// @ts-expect-error the description has no key material to read
+void described.transport.tls?.key;
 
 // The client: a narrow token interface, no building blocks.
 const client = value<OktaClient>();
+expectType<ConfigDescription>()(client.config);
 expectType<Promise<OktaAccessToken>>()(client.tokens.getToken());
 expectType<Promise<TokenInfo>>()(client.tokens.warmUp(['okta.users.read']));
 expectType<boolean>()(client.tokens.dpopActive);

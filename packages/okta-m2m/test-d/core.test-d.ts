@@ -7,27 +7,33 @@ import {
   defaultDeps,
   Metrics,
   processTokenResponse,
+  resolveTransportOptions,
   TokenProvider,
+  tokenSettings,
   UsersApi,
   type HttpRequest,
   type OktaTransport,
   type RequestAuthorizer,
 } from 'okta-m2m/core';
-import type { OktaAccessToken, OktaUser, SigningKey } from 'okta-m2m';
+import { resolveConfig, type OktaAccessToken, type OktaUser, type SigningKey } from 'okta-m2m';
 import * as main from 'okta-m2m';
 import { expectType, value } from './expect.js';
 
-const transport = createTransport({ timeoutMs: 1000 }, { ...defaultDeps(), metrics: new Metrics() });
-expectType<OktaTransport>()(transport);
-const tokens = new TokenProvider({
-  transport,
-  tokenEndpoint: new URL('https://acme.okta.com/oauth2/v1/token'),
-  clientId: '0oa1',
-  audience: 'https://acme.okta.com/oauth2/v1/token',
-  signingKey: value<SigningKey>(),
-  scopes: ['okta.users.read'],
-  dpop: false,
+const transport = createTransport(resolveTransportOptions({ timeoutMs: 1000 }), {
+  ...defaultDeps(),
+  metrics: new Metrics(),
 });
+expectType<OktaTransport>()(transport);
+// @ts-expect-error the transport takes resolved options (resolveTransportOptions), not partial ones
+createTransport({ timeoutMs: 1000 }, { ...defaultDeps(), metrics: new Metrics() });
+const config = resolveConfig({
+  orgUrl: 'https://acme.okta.com',
+  clientId: '0oa1',
+  privateKeyPath: './k.pem',
+});
+const tokens = new TokenProvider({ ...tokenSettings(config), transport, signingKey: value<SigningKey>() });
+// @ts-expect-error the token provider takes resolved settings: no default is applied twice
+new TokenProvider({ transport, signingKey: value<SigningKey>(), clientId: '0oa1', scopes: [], dpop: false });
 const authorizer: RequestAuthorizer = tokens;
 expectType<Promise<OktaAccessToken>>()(tokens.getToken());
 const users = new UsersApi({ transport, authorizer, orgUrl: 'https://acme.okta.com' });

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromEnv, resolveConfig, DEFAULT_SCOPES, type OktaClientOptions } from '../src/config.js';
+import { resolveConfig, DEFAULT_SCOPES, type OktaClientOptions } from '../src/config.js';
+import { fromEnv } from '../src/config-env.js';
 import { ConfigError } from '../src/errors.js';
 
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----';

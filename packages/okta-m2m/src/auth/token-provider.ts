@@ -7,7 +7,7 @@
  *   equals the provider's DPoP key thumbprint.
  * - Single flight: however many callers find the cache cold or expired, one fetch runs and all share it.
  * - Refresh ahead: a token is refreshed in the background once 80% of its lifetime has passed or when it is
- *   within `refreshAheadSeconds` (default 300) of expiry, whichever comes first, but never before half its
+ *   within `refreshAheadSeconds` of expiry, whichever comes first, but never before half its
  *   lifetime. Callers keep getting the cached token meanwhile, so in steady state nobody waits on a fetch.
  *   The refresh is started by the first lookup past that point, and by a timer (unref'd; `close()` clears it).
  *   A failed background refresh is logged and retried 30 s later; callers are not disturbed while the cached
@@ -18,7 +18,8 @@
  * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
  *   started a background refresh).
  */
-import { defaultDeps, type Deps, type Logger } from '../deps.js';
+import type { TokenSettings } from '../config-types.js';
+import { defaultDeps, MAX_TIMER_MS, type Deps, type Logger } from '../deps.js';
 import {
   ClosedError,
   DpopError,
@@ -41,36 +42,20 @@ import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestA
  * assert(server.tokenRequests <= MAX_TOKEN_REQUESTS_PER_FETCH);
  */
 export const MAX_TOKEN_REQUESTS_PER_FETCH = 3;
-const DEFAULT_REFRESH_AHEAD_SECONDS = 300;
 const BACKGROUND_RETRY_MS = 30_000;
 const SCOPE_DROP_INTERVAL_MS = 60_000;
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Options of {@link TokenProvider}.
+ * Options of {@link TokenProvider}: the resolved token settings (`tokenSettings(resolveConfig(options))`, every
+ * default applied) and what the provider works with.
  * @example
- * const options: TokenProviderOptions = { transport, tokenEndpoint, clientId, signingKey, scopes, dpop: false };
+ * const options: TokenProviderOptions = { ...tokenSettings(config), transport, signingKey, dpopProver };
  */
-export interface TokenProviderOptions {
+export interface TokenProviderOptions extends TokenSettings {
   transport: Transport;
-  /** The token endpoint URL, e.g. `https://acme.okta.com/oauth2/v1/token`. */
-  tokenEndpoint: URL;
-  clientId: string;
-  /** The assertion `aud`; defaults to the token endpoint URL. */
-  audience?: string | undefined;
   signingKey: SigningKey;
-  /** Scopes used when `getToken()`/`authorize()` are called without scopes. */
-  scopes: readonly string[];
-  /** Client assertion lifetime; default 300 s, at most 3600. */
-  assertionLifetimeSeconds?: number | undefined;
-  /** `'auto'` (default), `true` or `false`. */
-  dpop?: 'auto' | boolean | undefined;
   /** The DPoP prover, or a factory called at most once, when DPoP is first needed. Required unless dpop is false. */
   dpopProver?: DpopProver | (() => Promise<DpopProver>) | undefined;
-  /** Refresh when this close to expiry (or at 80% of the lifetime, if earlier). Default 300. */
-  refreshAheadSeconds?: number | undefined;
-  /** Throw {@link ScopesNotGrantedError} when the server grants fewer scopes than requested. Default false. */
-  requireAllScopes?: boolean | undefined;
   /** Start background refreshes from a timer too (not only from lookups). Default true. */
   refreshTimer?: boolean | undefined;
   metrics?: Metrics | undefined;
@@ -124,14 +109,14 @@ export class TokenProvider implements RequestAuthorizer {
     this.#transport = options.transport;
     this.#endpoint = new URL(options.tokenEndpoint.href);
     this.#clientId = options.clientId;
-    this.#audience = options.audience ?? this.#endpoint.href;
+    this.#audience = options.audience;
     this.#key = options.signingKey;
     this.#scopes = normaliseScopes(options.scopes);
-    this.#lifetime = options.assertionLifetimeSeconds ?? 300;
-    this.#dpopMode = options.dpop ?? 'auto';
+    this.#lifetime = options.assertionLifetimeSeconds;
+    this.#dpopMode = options.dpop;
     this.#proverSource = options.dpopProver;
-    this.#refreshAheadMs = (options.refreshAheadSeconds ?? DEFAULT_REFRESH_AHEAD_SECONDS) * 1000;
-    this.#requireAll = options.requireAllScopes ?? false;
+    this.#refreshAheadMs = options.refreshAheadSeconds * 1000;
+    this.#requireAll = options.requireAllScopes;
     this.#timers = options.refreshTimer ?? true;
     this.#metrics = options.metrics ?? new Metrics();
     this.#deps = defaultDeps(options.deps);

@@ -7,8 +7,9 @@
  *
  * Every attempt calls the caller's RequestFactory again, so a retry carries a new client assertion / DPoP proof.
  */
-import { Agent, request as undiciRequest } from 'undici';
-import type { Clock, Logger, Random, Sleep } from '../deps.js';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { ResolvedTransportOptions, TlsOptions } from '../config-types.js';
+import { MAX_TIMER_MS, type Clock, type Logger, type Random, type Sleep } from '../deps.js';
 import {
   CircuitOpenError,
   ClosedError,
@@ -18,58 +19,12 @@ import {
   TimeoutError,
 } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import {
-  CircuitBreaker,
-  type BreakerPermit,
-  type BreakerState,
-  type CircuitBreakerOptions,
-} from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit-breaker.js';
 import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
-import {
-  decideRetry,
-  resolveRetryPolicy,
-  type AttemptOutcome,
-  type RetryOptions,
-  type RetryPolicy,
-} from './retry-policy.js';
+import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
 import type { HttpRequest, HttpResponse, RequestFactory, SendOptions, Transport } from './types.js';
 import { describeNetworkError, errorCode, follow } from './network-errors.js';
 import { readBody, responseHeaders, TOO_LARGE } from './response-body.js';
-import { userAgent } from './user-agent.js';
-
-/** TLS settings passed to the connection pool: a private CA, or a client certificate for mutual TLS. */
-export interface TlsOptions {
-  /** Trusted CA certificate(s), PEM. Replaces the default trust store for this transport. */
-  ca?: string | Buffer | readonly (string | Buffer)[] | undefined;
-  /** Client certificate chain (PEM) for mutual TLS. */
-  cert?: string | Buffer | undefined;
-  /** Client private key (PEM) for mutual TLS. */
-  key?: string | Buffer | undefined;
-  /** Verify the server certificate. Default true; turning it off is for local experiments only. */
-  rejectUnauthorized?: boolean | undefined;
-}
-
-/** Transport settings. Every field has a documented default. */
-export interface TransportOptions {
-  /** Time limit of one attempt, from sending to the last body byte (ms). Default 10 000. */
-  timeoutMs?: number | undefined;
-  /** Time limit of a whole call, retries and waits included (ms). Default 30 000. */
-  deadlineMs?: number | undefined;
-  /** The retry policy; `false` turns retries off. Default: see DEFAULT_RETRY_POLICY. */
-  retry?: RetryOptions | undefined;
-  /** Circuit-breaker settings; `false` turns it off. Default 5 failures in 60 s open it for 30 s. */
-  breaker?: false | Partial<CircuitBreakerOptions> | undefined;
-  /** Most sockets per origin. Default 32. */
-  connections?: number | undefined;
-  /** How long an idle keep-alive socket is kept (ms). Default 30 000 (capped by the server's keep-alive hint). */
-  keepAliveTimeoutMs?: number | undefined;
-  /** Largest response body accepted (bytes); more is a ResponseError. Default 10 MiB. */
-  maxResponseBytes?: number | undefined;
-  /** TLS options for a private CA or mutual TLS. */
-  tls?: TlsOptions | undefined;
-  /** A product token appended to the User-Agent, e.g. `users-service/1.2`. */
-  userAgent?: string | undefined;
-}
 
 /** Side effects the transport uses. */
 export interface TransportDeps {
@@ -90,36 +45,29 @@ export interface OktaTransport extends Transport {
   readonly retryPolicy: Readonly<RetryPolicy>;
 }
 
-/** The documented transport defaults. */
-export const TRANSPORT_DEFAULTS = Object.freeze({
-  timeoutMs: 10_000,
-  deadlineMs: 30_000,
-  connections: 32,
-  keepAliveTimeoutMs: 30_000,
-  maxResponseBytes: 10 * 1024 * 1024,
-});
-
 const DEADLINE = Symbol('deadline');
-/** setTimeout's largest delay; longer ones would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 const ATTEMPT_TIMEOUT = Symbol('attempt-timeout');
 
 /**
- * Create a transport. One per client (per Okta org); `close()` it on shutdown.
+ * Create a transport from resolved options (see `resolveTransportOptions`). One per client (per Okta org);
+ * `close()` it on shutdown: that closes the library's own Agent, never a dispatcher the caller passed.
  * @example
- * const transport = createTransport({ timeoutMs: 5000 }, { ...defaultDeps(), metrics: new Metrics() });
+ * const options = resolveTransportOptions({ timeoutMs: 5000 });
+ * const transport = createTransport(options, { ...defaultDeps(), metrics: new Metrics() });
  * const res = await transport.send(
  *   () => ({ method: 'GET', url: new URL('https://example.okta.com/api/v1/users/00u1'), headers: { authorization } }),
  *   { operation: 'users.get', retryable: true },
  * );
  */
-export function createTransport(options: TransportOptions, deps: TransportDeps): OktaTransport {
+export function createTransport(options: ResolvedTransportOptions, deps: TransportDeps): OktaTransport {
   return new UndiciTransport(options, deps);
 }
 
 class UndiciTransport implements OktaTransport {
   readonly #deps: TransportDeps;
-  readonly #agent: Agent;
+  readonly #dispatcher: Dispatcher;
+  /** The library's own Agent, closed by close(); undefined when the caller passed a dispatcher. */
+  readonly #ownAgent: Agent | undefined;
   readonly #policy: RetryPolicy;
   readonly #breaker: CircuitBreaker | undefined;
   readonly #timeoutMs: number;
@@ -131,28 +79,31 @@ class UndiciTransport implements OktaTransport {
   /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
   readonly #closing = new AbortController();
 
-  constructor(options: TransportOptions, deps: TransportDeps) {
+  constructor(options: ResolvedTransportOptions, deps: TransportDeps) {
     this.#deps = deps;
-    this.#policy = resolveRetryPolicy(options.retry);
-    this.#timeoutMs = options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs;
-    this.#deadlineMs = options.deadlineMs ?? TRANSPORT_DEFAULTS.deadlineMs;
-    this.#maxBytes = options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes;
-    this.#userAgent = userAgent(options.userAgent);
+    this.#policy = options.retry;
+    this.#timeoutMs = options.timeoutMs;
+    this.#deadlineMs = options.deadlineMs;
+    this.#maxBytes = options.maxResponseBytes;
+    this.#userAgent = options.userAgent;
     this.#breaker =
       options.breaker === false
         ? undefined
-        : new CircuitBreaker(options.breaker ?? {}, deps.clock, (from, to) => {
+        : new CircuitBreaker(options.breaker, deps.clock, (from, to) => {
             deps.metrics.breaker({ from, to });
             deps.logger?.warn({ from, to }, `okta-m2m circuit breaker ${to}`);
           });
-    const keepAlive = options.keepAliveTimeoutMs ?? TRANSPORT_DEFAULTS.keepAliveTimeoutMs;
-    this.#agent = new Agent({
-      connections: options.connections ?? TRANSPORT_DEFAULTS.connections,
-      pipelining: 1,
-      keepAliveTimeout: keepAlive,
-      keepAliveMaxTimeout: Math.max(keepAlive, 600_000),
-      connect: tlsConnectOptions(options.tls),
-    });
+    this.#ownAgent =
+      options.dispatcher === undefined
+        ? new Agent({
+            connections: options.connections,
+            pipelining: 1,
+            keepAliveTimeout: options.keepAliveTimeoutMs,
+            keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs, 600_000),
+            connect: tlsConnectOptions(options.tls),
+          })
+        : undefined;
+    this.#dispatcher = options.dispatcher ?? this.#ownAgent!;
   }
 
   /** The overall deadline (ms) applied to a call that sets none. */
@@ -234,7 +185,7 @@ class UndiciTransport implements OktaTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort();
-    await this.#agent.close();
+    await this.#ownAgent?.close();
   }
 
   /** One attempt: build the request, consult the breaker, send, read the body, classify. */
@@ -269,7 +220,7 @@ class UndiciTransport implements OktaTransport {
     const event = { operation: ctx.options.operation, method: request.method, path, attempt };
     try {
       const res = await undiciRequest(request.url, {
-        dispatcher: this.#agent,
+        dispatcher: this.#dispatcher,
         method: request.method,
         headers: this.#headers(request),
         body: request.body ?? null,

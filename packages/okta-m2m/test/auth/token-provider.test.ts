@@ -16,6 +16,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import {
   FakeTransport,
   capturingLogger,
+  defaultTokenSettings,
   countingUuid,
   decodeJwt,
   form,
@@ -55,6 +56,7 @@ function setup(
   const deps = { clock: clock.now, uuid, logger };
   const provider = new TokenProvider({
     transport,
+    ...defaultTokenSettings(endpoint),
     tokenEndpoint: endpoint,
     clientId: '0oa1',
     signingKey,

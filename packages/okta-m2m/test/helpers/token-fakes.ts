@@ -2,6 +2,7 @@
  * Injected fakes for unit tests of the token side: a scripted Transport (records each built request, answers
  * from a queue or a function), a manual clock, a counting uuid. An unexpected request fails the test.
  */
+import { CONFIG_DEFAULTS } from '../../src/config.js';
 import type {
   HttpRequest,
   HttpResponse,
@@ -11,6 +12,24 @@ import type {
 } from '../../src/http/types.js';
 
 /** A response to script: status, JSON (or raw text) body, headers. */
+/**
+ * The token settings a TokenProvider gets from resolveConfig when nothing is configured: the documented defaults
+ * for `tokenEndpoint` (the assertion audience is the endpoint).
+ */
+export function defaultTokenSettings(tokenEndpoint: URL): {
+  audience: string;
+  assertionLifetimeSeconds: number;
+  refreshAheadSeconds: number;
+  requireAllScopes: boolean;
+} {
+  return {
+    audience: tokenEndpoint.href,
+    assertionLifetimeSeconds: CONFIG_DEFAULTS.assertionLifetimeSeconds,
+    refreshAheadSeconds: CONFIG_DEFAULTS.refreshAheadSeconds,
+    requireAllScopes: CONFIG_DEFAULTS.requireAllScopes,
+  };
+}
+
 export interface ScriptedResponse {
   status: number;
   json?: unknown;

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { NetworkError } from '../../src/errors.js';
-import { createTransport, type TlsOptions } from '../../src/http/transport.js';
+import { createTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions, type TlsOptions } from '../../src/config.js';
 import { Metrics } from '../../src/observability/metrics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'okta-m2m-tls-'));
@@ -61,10 +62,12 @@ after(async () => {
 });
 
 async function call(tls: TlsOptions | undefined): Promise<string> {
-  const transport = createTransport(
-    { tls, retry: false, breaker: false },
-    { clock: Date.now, sleep: async () => undefined, random: Math.random, metrics: new Metrics() },
-  );
+  const transport = createTransport(resolveTransportOptions({ tls, retry: false, breaker: false }), {
+    clock: Date.now,
+    sleep: async () => undefined,
+    random: Math.random,
+    metrics: new Metrics(),
+  });
   try {
     const res = await transport.send(() => ({ method: 'GET', url: new URL(base + '/'), headers: {} }), {
       operation: 'test',

@@ -13,7 +13,8 @@ import {
   ResponseError,
   TimeoutError,
 } from '../../src/errors.js';
-import { createTransport, type OktaTransport, type TransportOptions } from '../../src/http/transport.js';
+import { createTransport, type OktaTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions, type TransportOptions } from '../../src/config.js';
 import type { RateLimitInfo } from '../../src/http/rate-limit.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { UsersApi } from '../../src/users/users-api.js';
@@ -66,7 +67,7 @@ function harness(
 ): Harness {
   const metrics = new Metrics();
   const sleeps: Harness['sleeps'] = [];
-  const transport: OktaTransport = createTransport(options, {
+  const transport: OktaTransport = createTransport(resolveTransportOptions(options), {
     clock,
     random: () => 0.5,
     metrics,

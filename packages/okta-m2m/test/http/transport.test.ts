@@ -13,7 +13,8 @@ import {
   ResponseError,
   TimeoutError,
 } from '../../src/errors.js';
-import { createTransport, type TransportOptions } from '../../src/http/transport.js';
+import { createTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions, type TransportOptions } from '../../src/config.js';
 import type { HttpRequest } from '../../src/http/types.js';
 import { LIBRARY_VERSION } from '../../src/http/user-agent.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -45,17 +46,14 @@ after(async () => {
 function setup(options: TransportOptions = {}) {
   const delays: number[] = [];
   const metrics = new Metrics();
-  const transport = createTransport(
-    { breaker: false, ...options },
-    {
-      clock: Date.now,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
-      random: () => 0.5,
-      metrics,
+  const transport = createTransport(resolveTransportOptions({ breaker: false, ...options }), {
+    clock: Date.now,
+    sleep: async (ms) => {
+      delays.push(ms);
     },
-  );
+    random: () => 0.5,
+    metrics,
+  });
   return { transport, delays, metrics };
 }
 const get =
@@ -274,19 +272,16 @@ void test('close() ends a wait before a retry at once, with ClosedError (no time
   let sleeping: () => void = () => undefined;
   const asleep = new Promise<void>((resolve) => (sleeping = resolve));
   // A sleep that only ends when its signal aborts: the deadline (2 s) or close().
-  const transport = createTransport(
-    { breaker: false },
-    {
-      clock: Date.now,
-      sleep: (_ms, signal) =>
-        new Promise<void>((_resolve, reject) => {
-          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-          sleeping();
-        }),
-      random: () => 0.5,
-      metrics: new Metrics(),
-    },
-  );
+  const transport = createTransport(resolveTransportOptions({ breaker: false }), {
+    clock: Date.now,
+    sleep: (_ms, signal) =>
+      new Promise<void>((_resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        sleeping();
+      }),
+    random: () => 0.5,
+    metrics: new Metrics(),
+  });
   routes.set('/down', (_req, res) => res.writeHead(503).end());
   const pending = transport.send(get('/down'), { operation: 'test', retryable: true, deadlineMs: 2000 });
   await asleep;
@@ -299,7 +294,7 @@ void test('breaker: failures open it, calls then fail fast without reaching the 
   let now = 1_000_000;
   const metrics = new Metrics();
   const transport = createTransport(
-    { retry: false, breaker: { failureThreshold: 3, openMs: 30_000 } },
+    resolveTransportOptions({ retry: false, breaker: { failureThreshold: 3, openMs: 30_000 } }),
     { clock: () => now, sleep: async () => undefined, random: () => 0, metrics },
   );
   t.after(() => transport.close());

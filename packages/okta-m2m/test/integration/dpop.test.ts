@@ -15,6 +15,8 @@ import { createDpopProver } from '../../src/auth/dpop.js';
 import { loadSigningKey } from '../../src/auth/keys.js';
 import { TokenProvider } from '../../src/auth/token-provider.js';
 import { createTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions } from '../../src/config.js';
+import { defaultTokenSettings } from '../helpers/token-fakes.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../src/http/types.js';
 import { defaultDeps } from '../../src/deps.js';
 import type { Logger } from '../../src/deps.js';
@@ -120,10 +122,14 @@ function recordingTransport(inner: Transport, log: WireRecord[]): Transport {
 async function recordedProvider(emu: RunningEmulator, app: ServiceAppCredentials, dpop: 'auto' | boolean) {
   const log: WireRecord[] = [];
   const deps = defaultDeps();
-  const transport = createTransport({ retry: false }, { ...deps, metrics: new Metrics() });
+  const transport = createTransport(resolveTransportOptions({ retry: false }), {
+    ...deps,
+    metrics: new Metrics(),
+  });
   const signingKey = loadSigningKey({ privateKey: app.privateKeyPem, keyId: app.keyId });
   const tokens = new TokenProvider({
     transport: recordingTransport(transport, log),
+    ...defaultTokenSettings(new URL(emu.tokenEndpoint)),
     tokenEndpoint: new URL(emu.tokenEndpoint),
     clientId: app.clientId,
     signingKey,

@@ -21,8 +21,9 @@ import {
   defaultDeps,
   type HttpRequest,
   type Transport,
+  resolveTransportOptions,
 } from '../../src/core.js';
-import { capturingLogger } from '../helpers/token-fakes.js';
+import { capturingLogger, defaultTokenSettings } from '../helpers/token-fakes.js';
 import { clientFor } from '../helpers/emulator-client.js';
 
 let emu: RunningEmulator;
@@ -55,10 +56,13 @@ function stackFor(
 ) {
   const deps = defaultDeps({ logger: createSafeLogger(logger) });
   const metrics = new Metrics();
-  const rec = recording(createTransport({ retry: false }, { ...deps, metrics, logger: deps.logger }));
+  const rec = recording(
+    createTransport(resolveTransportOptions({ retry: false }), { ...deps, metrics, logger: deps.logger }),
+  );
   const signingKey = loadSigningKey({ privateKey: app.privateKeyPem, keyId: app.keyId });
   const tokens = new TokenProvider({
     transport: rec.transport,
+    ...defaultTokenSettings(new URL(emu.tokenEndpoint)),
     tokenEndpoint: new URL(emu.tokenEndpoint),
     clientId: app.clientId,
     signingKey,

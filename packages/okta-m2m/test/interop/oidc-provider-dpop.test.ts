@@ -15,6 +15,8 @@ import type { SigningKey } from '../../src/auth/keys.js';
 import { TokenProvider } from '../../src/auth/token-provider.js';
 import { createTransport } from '../../src/http/transport.js';
 import type { OktaTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions } from '../../src/config.js';
+import { defaultTokenSettings } from '../helpers/token-fakes.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { defaultDeps } from '../../src/deps.js';
 import { DpopError } from '../../src/errors.js';
@@ -181,13 +183,14 @@ interface LibrarySetup {
 }
 
 function librarySetup(op: OidcProviderHarness, signingKey: SigningKey, dpop: 'auto' | boolean): LibrarySetup {
-  const transport = createTransport(
-    { retry: false, breaker: false },
-    { ...defaultDeps(), metrics: new Metrics() },
-  );
+  const transport = createTransport(resolveTransportOptions({ retry: false, breaker: false }), {
+    ...defaultDeps(),
+    metrics: new Metrics(),
+  });
   let created: DpopProver | undefined;
   const tokens = new TokenProvider({
     transport,
+    ...defaultTokenSettings(new URL(op.tokenEndpoint)),
     tokenEndpoint: new URL(op.tokenEndpoint),
     clientId: op.clientId,
     signingKey,

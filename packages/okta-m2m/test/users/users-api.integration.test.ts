@@ -7,6 +7,7 @@ import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { defaultDeps } from '../../src/deps.js';
 import { ForeignOriginError, OktaApiError } from '../../src/errors.js';
 import { createTransport, type OktaTransport } from '../../src/http/transport.js';
+import { resolveTransportOptions } from '../../src/config.js';
 import type { Transport } from '../../src/http/types.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { UsersApi } from '../../src/users/users-api.js';
@@ -19,7 +20,7 @@ let users: UsersApi;
 
 before(async () => {
   emu = await startEmulator({ seedUsers: 450 });
-  transport = createTransport({}, { ...defaultDeps(), metrics: new Metrics() });
+  transport = createTransport(resolveTransportOptions(), { ...defaultDeps(), metrics: new Metrics() });
   authorizer = new SswsAuthorizer([emu.adminToken]);
   users = new UsersApi({ transport, authorizer, orgUrl: emu.url });
 });
