@@ -1,4 +1,4 @@
-import type { UserRecord, UserStatus } from './user-record.js';
+import type { ProfileValue, UserRecord, UserStatus } from './user-record.js';
 
 /** A HAL link as Okta renders it. */
 export interface HrefLink {
@@ -17,7 +17,7 @@ export interface UserJson {
   lastUpdated: string;
   passwordChanged: string | null;
   type: { id: string };
-  profile: Record<string, string | null>;
+  profile: Record<string, ProfileValue>;
   credentials: {
     password?: Record<string, never>;
     recovery_question?: { question: string };
