@@ -1,3 +1,7 @@
+/**
+ * The command line of `okta-emulator`: options, defaults, the usage text, and a `UsageError` naming a
+ * bad option.
+ */
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS } from './state/rate-limits.js';
 

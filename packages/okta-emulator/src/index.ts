@@ -3,6 +3,7 @@
  * development only. The public surface: build or start an emulator, its one state, clocks, ids, and the
  * error types and renderers its routes use.
  */
+
 export { startEmulator } from './server.js';
 export type { EmulatorOptions, RunningEmulator } from './server.js';
 export { buildEmulator } from './server.js';

@@ -1,3 +1,7 @@
+/**
+ * Compact JWS helpers: parse without verifying, verify a signature against a JWK, RFC 7638 thumbprints,
+ * SHA-256 base64url, and spotting private members in a JWK.
+ */
 import { createHash, createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 /** Longest compact JWT the emulator will even try to parse (client assertions and proofs are ~1 KB). */

@@ -1,4 +1,8 @@
 /**
+ * Okta's OAuth error catalogue as data: the errors the emulator emits, keyed by Okta's internal name.
+ */
+
+/**
  * The OAuth errors the org authorization server and the API-auth hook emit, keyed by Okta's internal error
  * code. Status, `error` and description are copied from Okta's catalogue
  * (reference/oauth2-error-codes.json); `{0}` marks where the catalogue shows a value

@@ -1,4 +1,8 @@
 /**
+ * Okta's E0000xxx error catalogue as data, generated from the package's reference/error-codes.json.
+ */
+
+/**
  * Okta's catalogue of E0000xxx API errors: code -> [HTTP status, errorSummary template]. Generated from
  * reference/error-codes.json (release 2026.08.1); `{0}`, `{1}` are placeholders.
  */

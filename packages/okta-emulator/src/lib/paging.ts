@@ -4,7 +4,7 @@
  */
 import { OktaApiError } from './errors.js';
 
-/** Default and largest page sizes of the assignment lists (SPEC-M: limit up to 500, default 50). */
+/** Default and largest page sizes of the assignment lists (management.yaml: limit up to 500, default 50). */
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 

@@ -1,3 +1,8 @@
+/**
+ * private_key_jwt client authentication: the client assertion's checks in Okta's order (parse, `alg`,
+ * `iss`/`sub`, keys and `kid`, signature, `aud`, `exp`, `iat`, `jti` replay), each failure a catalogue
+ * OAuth error.
+ */
 import type { AuthorizationServerState } from './server-state.js';
 import type { AppKey, OidcApp } from '../state/org-records.js';
 import { rememberOnce } from '../state/replay-cache.js';
@@ -10,11 +15,11 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 
 /**
  * Clock-skew leeway, in seconds, for the assertion's `exp` and `iat` (Okta does not document one; a
- * minute is the common choice and is listed under "Choices for UNSURE facts").
+ * minute is the common choice (docs/emulator-coverage.md lists the choice)).
  */
 export const ASSERTION_LEEWAY_S = 60;
 
-/** Longest accepted assertion lifetime: `exp` at most one hour after now (facts §1.3). */
+/** Longest accepted assertion lifetime: `exp` at most one hour after now. */
 export const ASSERTION_MAX_LIFETIME_S = 3600;
 
 /**
@@ -25,7 +30,7 @@ export const ASSERTION_MAX_LIFETIME_S = 3600;
  * catalogue's `OAuthProtocolError` (401 `invalid_client`).
  *
  * The `jti` is burnt as soon as the assertion is valid, before DPoP or scope checks, so resending the same
- * assertion in the middle of the DPoP handshake fails (facts §1.4, FIELD-LOG).
+ * assertion in the middle of the DPoP handshake fails (as seen on real orgs).
  */
 export function authenticateClientAssertion(
   state: AuthorizationServerState,

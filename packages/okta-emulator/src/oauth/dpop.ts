@@ -1,3 +1,7 @@
+/**
+ * DPoP proofs (RFC 9449) as Okta checks them: reading the `DPoP` headers, verifying a proof for the token
+ * endpoint or a resource request (signature, `htm`, `htu`, `iat`, `jti` replay, `ath`, nonce), and comparing `htu`.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { AuthorizationServerState } from './server-state.js';
 import { rememberOnce } from '../state/replay-cache.js';
@@ -12,7 +16,7 @@ import {
 } from '../lib/jws.js';
 import { OAuthProtocolError } from '../lib/errors.js';
 
-/** Proofs older than this (by `iat`) are refused (facts §2.3: five minutes). */
+/** Proofs older than this (by `iat`) are refused (five minutes). */
 export const PROOF_MAX_AGE_S = 300;
 /** Leeway for a proof `iat` slightly ahead of the emulator's clock. */
 export const PROOF_FUTURE_LEEWAY_S = 60;
@@ -28,7 +32,7 @@ export interface ProofExpectation {
   /** Token endpoint: the proof must carry the current (or previous) `nonce`. */
   requireNonce?: boolean;
   /**
-   * Resource requests in the opt-in resource-nonce mode (RFC 9449 §9): `'required'` wants the current (or
+   * Resource requests in the opt-in resource-nonce mode (RFC 9449): `'required'` wants the current (or
    * previous) `nonce`; `'always'` refuses every proof with a new nonce. Either way the refusal is the
    * `use_dpop_nonce` error with a `dpop-nonce` header, which the API-auth hook renders as a 401 challenge.
    */
@@ -56,7 +60,7 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
 }
 
 /**
- * Verifies one DPoP proof (RFC 9449 as Okta applies it, facts §2.3/§2.4) and throws the catalogue's
+ * Verifies one DPoP proof (RFC 9449 as Okta applies it) and throws the catalogue's
  * `OAuthProtocolError` on the first failure: header count, parse, `typ`, `alg`, embedded public `jwk`,
  * signature, `htm`, `htu` (no query/fragment, compared with the percent-decoded request path), `iat` (not in the future, not
  * older than five minutes), `exp` if present, `jti` (required except on a nonce-less token request;
@@ -150,7 +154,7 @@ export function verifyDpopProof(
 
 /**
  * Compares a proof's `htu` with the URL the request was sent to, ignoring query and fragment. Okta compares the
- * `htu` as sent against the percent-DECODED request path (facts §2.4: a request to `/users/a%40b.com` needs
+ * `htu` as sent against the percent-DECODED request path (a request to `/users/a%40b.com` needs
  * `htu` `.../users/a@b.com`; a proof that repeats `%40` is refused), so only the expected side is decoded.
  */
 export function sameHtu(htu: string, expected: string): boolean {

@@ -1,8 +1,12 @@
+/**
+ * Access tokens of the org authorization server: minting Okta-shaped RS256 JWTs (with `cnf.jkt` when
+ * DPoP-bound), storing them for the API-auth hook, and looking them up.
+ */
 import { createPrivateKey, randomBytes, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AuthorizationServerState } from './server-state.js';
 import type { IssuedToken, SigningKey } from '../state/org-records.js';
 
-/** Lifetime of org-AS access tokens for Okta scopes: fixed at one hour (facts §1.6). */
+/** Lifetime of org-AS access tokens for Okta scopes: fixed at one hour. */
 export const ACCESS_TOKEN_LIFETIME_S = 3600;
 
 const keyObjects = new WeakMap<SigningKey, KeyObject>();
@@ -17,7 +21,7 @@ function privateKey(signingKey: SigningKey): KeyObject {
 }
 
 /**
- * Mints an org-AS access token shaped like Okta's (facts §1.7): RS256 JWT with header `{kid, alg}` and claims
+ * Mints an org-AS access token shaped like Okta's: RS256 JWT with header `{kid, alg}` and claims
  * `ver: 1`, `jti: "AT.…"`, `iss` = `aud` = org URL, `sub` = `cid` = client id, `iat`, `exp` (+3600 s),
  * `scp` array, and `cnf.jkt` when DPoP-bound. The token is stored for the API-auth hook's lookup.
  */

@@ -23,7 +23,7 @@ import type { EmulatorState } from '../state/emulator-state.js';
  * - DPoP-bound token: Bearer scheme, no proof, or a proof that fails (`htm`, `htu`, `iat`, `jti`, `ath`,
  *   `cnf.jkt`) → 400, empty body, `WWW-Authenticate: DPoP algs="…", …, error=…, error_description=…`.
  * - Unbound token sent with the DPoP scheme → 401 `invalid_token` "The presented access_token is not DPoP bound."
- * - Opt-in resource-nonce mode (`state.dpopResourceNonce`, RFC 9449 §9; Okta does not do this, facts §2.4): a
+ * - Opt-in resource-nonce mode (`state.dpopResourceNonce`, RFC 9449; Okta does not do this): a
  *   DPoP-bound request whose proof lacks the current (or previous) nonce → 401, empty body,
  *   `WWW-Authenticate: DPoP algs="…", error="use_dpop_nonce", error_description="Resource server requires
  *   nonce in DPoP proof."` and `DPoP-Nonce: <current nonce>`.

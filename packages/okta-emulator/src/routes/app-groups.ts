@@ -1,6 +1,6 @@
 /**
  * App group assignments: `GET /api/v1/apps/{appId}/groups`, `GET/PUT/DELETE /api/v1/apps/{appId}/groups/{groupId}`
- * (SPEC-M ApplicationGroups). Scopes `okta.apps.read` / `okta.apps.manage` with the matching apps
+ * (management.yaml ApplicationGroups). Scopes `okta.apps.read` / `okta.apps.manage` with the matching apps
  * permission. The assignment's `id` is the group's id, as at Okta; `PUT` takes an optional body
  * (`priority`, `profile`).
  */

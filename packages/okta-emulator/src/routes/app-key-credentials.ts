@@ -2,7 +2,7 @@
  * App key credentials (X.509): `GET /api/v1/apps/{appId}/credentials/keys`, `GET .../keys/{keyId}`,
  * `POST .../keys/generate?validityYears=N` (201), `POST .../keys/{keyId}/clone?targetAid=` (201).
  * `{keyId}` is the key's `kid`. Scopes `okta.apps.read` / `okta.apps.manage` with the matching apps
- * permission. Errors from SPEC-M's examples (`ErrorKeyCredentialInvalidValidity`,
+ * permission. Errors from management.yaml's examples (`ErrorKeyCredentialInvalidValidity`,
  * `ErrorKeyCredentialCloneDuplicateKey`).
  */
 import type { FastifyInstance } from 'fastify';

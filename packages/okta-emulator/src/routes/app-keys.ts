@@ -1,3 +1,7 @@
+/**
+ * `/api/v1/apps/{appId}/credentials/jwks`: an app's keys, listed, added, read, activated, deactivated
+ * and deleted.
+ */
 import type { FastifyInstance } from 'fastify';
 import { keyJson } from '../state/apps/app-json.js';
 import { APPS_MANAGE, APPS_READ, findApp, requireAnyScope } from '../authz/apps-access.js';
@@ -11,7 +15,7 @@ type KeyParams = { appId: string; keyId: string };
 
 /**
  * `/api/v1/apps/{appId}/credentials/jwks`: list, add (201), get, delete (204, INACTIVE keys only),
- * activate, deactivate (not the only ACTIVE key of a private_key_jwt app). Facts §7, SPEC-M.
+ * activate, deactivate (not the only ACTIVE key of a private_key_jwt app). As management.yaml describes.
  */
 export function registerAppKeyRoutes(app: FastifyInstance, state: EmulatorState): void {
   const base = '/api/v1/apps/:appId/credentials/jwks';

@@ -1,6 +1,6 @@
 /**
  * App user assignments: `GET/POST /api/v1/apps/{appId}/users`, `GET/POST/DELETE /api/v1/apps/{appId}/users/{userId}`
- * (SPEC-M ApplicationUsers). Scopes `okta.apps.read` / `okta.apps.manage` with the matching apps
+ * (management.yaml ApplicationUsers). Scopes `okta.apps.read` / `okta.apps.manage` with the matching apps
  * permission. No provisioning: an assigned user is `ACTIVE`, `syncState: DISABLED`.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,3 +1,6 @@
+/**
+ * The Apps API for OIDC service apps: create, list, get, activate and deactivate, and scope grants.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAppBody } from '../state/apps/app-body.js';
 import { applyAppInput, newAppRecord } from '../state/apps/app-records.js';

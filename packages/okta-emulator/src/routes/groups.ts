@@ -1,3 +1,6 @@
+/**
+ * The Groups API the emulator models: create, list, get, and group members (add, remove, list).
+ */
 import type { FastifyInstance } from 'fastify';
 import { canOnGroup, canOnUser, groupVisibility, hasPermission, userVisibility } from '../authz/access.js';
 import { guard, permit, SCOPES } from '../authz/guard.js';

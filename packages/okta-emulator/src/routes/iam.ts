@@ -454,7 +454,7 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
   methodNotAllowed(app, '/oauth2/v1/clients/:clientId/roles', ['GET', 'POST']);
 }
 
-/** A binding member URL: `/api/v1/users/{id}`, `/api/v1/groups/{id}`, or a client (`/oauth2/v1/clients/{id}`, `/api/v1/apps/{id}`; UNSURE form). */
+/** A binding member URL: `/api/v1/users/{id}`, `/api/v1/groups/{id}`, or a client (`/oauth2/v1/clients/{id}`, `/api/v1/apps/{id}`; the form is undocumented). */
 export function parseMember(href: string): { kind: 'user' | 'group' | 'client'; id: string } | undefined {
   let path: string;
   try {

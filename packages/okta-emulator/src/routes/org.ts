@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/org`: the org's settings (SPEC-M `OrgSetting`, example `OrgSettingResponse`): its id (the one
+ * `GET /api/v1/org`: the org's settings (management.yaml `OrgSetting`, example `OrgSettingResponse`): its id (the one
  * in ORNs), subdomain, status and timestamps. Scope `okta.orgs.read`; any admin role may read them.
  * Updating them is not implemented (405).
  */

@@ -22,7 +22,7 @@ const TOKEN_BODY_LIMIT = 64 * 1024;
 
 /**
  * `POST /oauth2/v1/token` of the org authorization server: client_credentials with private_key_jwt only,
- * optional DPoP per app, Okta's order of checks and its exact error texts (facts §1, §2.2, §2.3).
+ * optional DPoP per app, Okta's order of checks and its exact error texts.
  */
 export async function registerTokenRoute(app: FastifyInstance, state: EmulatorState): Promise<void> {
   await app.register(async (scope) => {
@@ -157,7 +157,7 @@ function basicClientId(header: string | undefined): string | undefined {
 }
 
 /**
- * Scope rules at the org AS (facts §1.5): none requested → `invalid_scope`; `openid` or a `.self` scope →
+ * Scope rules at the org AS: none requested → `invalid_scope`; `openid` or a `.self` scope →
  * their own errors; a non-Okta scope → `invalid_scope` naming it; of the rest only granted ones are issued,
  * and none granted → `consent_required`.
  */

@@ -17,7 +17,7 @@ import {
 import type { EmulatorState } from '../state/emulator-state.js';
 import { sendJsonText, useRawBodies } from '../plugins/json-body.js';
 
-/** The admin permission each operation needs (SPEC-M permission names). */
+/** The admin permission each operation needs (management.yaml permission names). */
 const PERMISSION: Record<LifecycleOperation, string> = {
   activate: 'okta.users.lifecycle.activate',
   reactivate: 'okta.users.lifecycle.activate',

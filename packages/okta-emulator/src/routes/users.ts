@@ -1,3 +1,7 @@
+/**
+ * The Users API: list with link-header pagination, get by id, login or short name, create, partial and
+ * full update, deactivate and delete.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canCreateUser, canOnUser, hasPermission, userVisibility } from '../authz/access.js';
 import { guard, permit, SCOPES } from '../authz/guard.js';

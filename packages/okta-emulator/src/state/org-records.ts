@@ -50,7 +50,7 @@ export interface ScopeGrant {
 export interface OidcApp {
   /** `0oa…`; also the client_id of an OIDC app. */
   id: string;
-  /** SPEC-M `ApplicationSignOnMode`. */
+  /** management.yaml `ApplicationSignOnMode`. */
   signOnMode: string;
   /** The template name (`oidc_client`, `bookmark`, ...) or the name derived for a custom app. */
   name: string;
@@ -73,7 +73,7 @@ export interface OidcApp {
   pkceRequired: boolean;
   /** `credentials.oauthClient.autoKeyRotation`. */
   autoKeyRotation: boolean;
-  /** The other `settings.oauthClient` members SPEC-M declares (redirect_uris, client_uri, logo_uri, ...). */
+  /** The other `settings.oauthClient` members management.yaml declares (redirect_uris, client_uri, logo_uri, ...). */
   oauthSettings: Record<string, unknown>;
   /** The client secret of an app that authenticates with one (shown only on create and update). */
   clientSecret?: string;

@@ -151,6 +151,29 @@ export async function buildManagementApp(options: TestAppOptions = {}): Promise<
   return { app, state, clock };
 }
 
+/**
+ * Gives `clientId` a custom role with `permissions` over a resource set of `resources`, the way the guide's
+ * step 3 does; returns the role and the set.
+ */
+export function grantCustomRole(
+  state: EmulatorState,
+  clientId: string,
+  options: { label: string; permissions: readonly string[]; resources: readonly string[] },
+): { roleId: string; resourceSetId: string } {
+  const role = state.roles.create({
+    label: options.label,
+    description: 'd',
+    permissions: options.permissions,
+  });
+  const set = state.resourceSets.create({
+    label: `${options.label}-set`,
+    description: 'd',
+    resources: [...options.resources],
+  });
+  state.assignClientRole(clientId, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
+  return { roleId: role.id, resourceSetId: set.id };
+}
+
 /** Headers for a Super Admin API token. */
 export const SSWS = {
   'x-test-principal': JSON.stringify({ kind: 'api-token', adminUserId: '00uadmin0000000000001' }),
@@ -175,7 +198,7 @@ export function body<T = unknown>(res: LightMyRequestResponse): T {
   }
 }
 
-/** The Okta error shape (facts §4): code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
+/** The Okta error shape: code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
 export function assertOktaError(
   res: LightMyRequestResponse,
   status: number,

@@ -23,7 +23,7 @@ const nativeApp = (method = 'client_secret_post') => ({
   },
 });
 
-void describe('Apps API: OIDC client settings are kept as sent (SPEC-M OpenIdConnectApplication)', () => {
+void describe('Apps API: OIDC client settings are kept as sent (management.yaml OpenIdConnectApplication)', () => {
   let h: Harness;
   let admin: Record<string, string>;
   before(async () => {
@@ -43,7 +43,7 @@ void describe('Apps API: OIDC client settings are kept as sent (SPEC-M OpenIdCon
     const created = (await inject('POST', '/api/v1/apps', nativeApp())).json() as Json;
     const secret = created.credentials.oauthClient.client_secret as string;
     assert.equal(typeof secret, 'string');
-    assert.ok(secret.length >= 14 && secret.length <= 100, 'SPEC-M: 14 to 100 characters');
+    assert.ok(secret.length >= 14 && secret.length <= 100, 'management.yaml: 14 to 100 characters');
     const got = (await inject('GET', `/api/v1/apps/${created.id}`)).json() as Json;
     assert.equal(got.credentials.oauthClient.client_secret, undefined, 'shown only on create and update');
     const other = (await inject('POST', '/api/v1/apps', nativeApp())).json() as Json;

@@ -36,7 +36,7 @@ const SAML = {
   },
 };
 
-void describe('Apps API: every sign-on mode of SPEC-M is stored and served', () => {
+void describe('Apps API: every sign-on mode of management.yaml is stored and served', () => {
   let h: Harness;
   let admin: Record<string, string>;
   before(async () => {

@@ -4,6 +4,7 @@ import {
   assertOktaError,
   body,
   buildManagementApp,
+  grantCustomRole,
   oauth,
   ORG,
   SSWS,
@@ -20,17 +21,11 @@ void describe('minimal Groups API (for resource sets over group members)', () =>
     t = await buildManagementApp({ seedUsers: 6, clients: [CLIENT] });
     a = t.state.groups.create('alpha', 'first').id;
     b = t.state.groups.create('beta', null).id;
-    const role = t.state.roles.create({
+    grantCustomRole(t.state, CLIENT, {
       label: 'group-reader',
-      description: 'd',
       permissions: ['okta.groups.read'],
-    });
-    const set = t.state.resourceSets.create({
-      label: 'alpha-only',
-      description: 'd',
       resources: [`${ORG}/api/v1/groups/${a}`],
     });
-    t.state.assignClientRole(CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
   });
   after(async () => {
     await t.app.close();

@@ -7,7 +7,10 @@ import { harness, type Harness } from '../helpers/platform-fixtures.js';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function check(v: ValidateFunction, value: unknown, what: string): void {
-  assert.ok(v(value), `${what} does not match SPEC-M: ${JSON.stringify(v.errors, null, 1)?.slice(0, 1500)}`);
+  assert.ok(
+    v(value),
+    `${what} does not match management.yaml: ${JSON.stringify(v.errors, null, 1)?.slice(0, 1500)}`,
+  );
 }
 
 /** Top-level keys must be declared (the spec leaves objects open, so ajv alone would not notice extras). */
@@ -64,7 +67,7 @@ const BODIES: Record<string, Json> = {
   },
 };
 
-void describe('new responses conform to SPEC-M management.yaml (ajv)', () => {
+void describe('new responses conform to management.yaml management.yaml (ajv)', () => {
   let spec: SpecValidators;
   let h: Harness;
   let admin: Record<string, string>;

@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
   ASSERTION_TYPE,
   ORG,
+  assertOAuthError,
   assertion,
   decodePart,
   dpopKey,
@@ -13,16 +14,6 @@ import {
   type Harness,
   type TestApp,
 } from '../helpers/platform-fixtures.js';
-
-function assertOAuthError(
-  res: { statusCode: number; json(): unknown },
-  status: number,
-  error: string,
-  description: string,
-) {
-  assert.equal(res.statusCode, status);
-  assert.deepEqual(res.json(), { error, error_description: description });
-}
 
 void describe('POST /oauth2/v1/token (client_credentials)', () => {
   let h: Harness;

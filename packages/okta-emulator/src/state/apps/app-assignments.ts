@@ -1,6 +1,6 @@
 /**
  * App user and group assignments (`/api/v1/apps/{appId}/users`, `/api/v1/apps/{appId}/groups`): the
- * records an app keeps and the JSON Okta returns for them (SPEC-M `AppUser`, `ApplicationGroupAssignment`,
+ * records an app keeps and the JSON Okta returns for them (management.yaml `AppUser`, `ApplicationGroupAssignment`,
  * examples `AppUserSSOResponse`, `GroupAssignmentPutResponseExample`). No provisioning: an app user is
  * `ACTIVE` with `syncState: DISABLED`, as for an app without provisioning.
  */

@@ -1,5 +1,5 @@
 /**
- * Reads an app body (`POST`/`PUT /api/v1/apps`) for every sign-on mode of SPEC-M's `Application`
+ * Reads an app body (`POST`/`PUT /api/v1/apps`) for every sign-on mode of management.yaml's `Application`
  * discriminator: the common fields (label, accessibility, visibility), the mode's configuration
  * (`settings.app` or `settings.signOn`, required fields per `sign-on-modes.ts`) and, for OPENID_CONNECT,
  * the OAuth client (`credentials.oauthClient`, `settings.oauthClient`). Problems become E0000001
@@ -24,7 +24,7 @@ export interface OidcInput {
   clientSecret: string | undefined;
   /** Undefined when the body has no `settings.oauthClient.jwks`. */
   jwks: PublicJwk[] | undefined;
-  /** The other `settings.oauthClient` members SPEC-M declares, as sent (redirect_uris, client_uri, ...). */
+  /** The other `settings.oauthClient` members management.yaml declares, as sent (redirect_uris, client_uri, ...). */
   settings: Record<string, unknown>;
 }
 
@@ -48,14 +48,14 @@ const AUTH_METHODS = new Set([
   'private_key_jwt',
   'none',
 ]);
-/** Methods that authenticate with a client secret: Okta generates one when none is given (SPEC-M). */
+/** Methods that authenticate with a client secret: Okta generates one when none is given (management.yaml). */
 export const SECRET_METHODS: ReadonlySet<string> = new Set([
   'client_secret_basic',
   'client_secret_post',
   'client_secret_jwt',
 ]);
 const APP_TYPES = new Set(['web', 'native', 'browser', 'service']);
-/** `settings.oauthClient` members kept as sent (SPEC-M `OpenIdConnectApplicationSettingsClient`). */
+/** `settings.oauthClient` members kept as sent (management.yaml `OpenIdConnectApplicationSettingsClient`). */
 const OAUTH_SETTINGS_KEPT = [
   'client_uri',
   'logo_uri',
@@ -191,7 +191,7 @@ function parseOidc(
   const dpop = oauthSettings?.dpop_bound_access_tokens ?? isService;
   if (typeof dpop !== 'boolean') fail('dpop_bound_access_tokens', 'The value must be true or false.');
 
-  // SPEC-M: pkce_required defaults to true for browser and native apps; `none` requires it.
+  // management.yaml: pkce_required defaults to true for browser and native apps; `none` requires it.
   const pkceDefault = appType === 'browser' || appType === 'native' || method === 'none';
   const pkce = oauthCreds?.pkce_required ?? pkceDefault;
   if (typeof pkce !== 'boolean') fail('pkce_required', 'The value must be true or false.');

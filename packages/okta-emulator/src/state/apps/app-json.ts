@@ -14,7 +14,7 @@ export interface AppJsonOrg {
 
 type Hints = { hints: { allow: string[] } };
 
-/** A key as the JWKS API returns it (SPEC-M `oAuthClientJsonWebKey`): JWK members, `id`, status, links. */
+/** A key as the JWKS API returns it (management.yaml `oAuthClientJsonWebKey`): JWK members, `id`, status, links. */
 export function keyJson(orgUrl: string, app: OidcApp, key: AppKey): Record<string, unknown> {
   const base = `${orgUrl}/api/v1/apps/${app.id}/credentials/jwks/${key.id}`;
   const links: Record<string, { href: string } & Hints> =
@@ -34,7 +34,7 @@ export function keyJson(orgUrl: string, app: OidcApp, key: AppKey): Record<strin
   };
 }
 
-/** A scope grant as `/api/v1/apps/{id}/grants` returns it (SPEC-M `AppGrantsEx`). */
+/** A scope grant as `/api/v1/apps/{id}/grants` returns it (management.yaml `AppGrantsEx`). */
 export function grantJson(orgUrl: string, app: OidcApp, grant: ScopeGrant): Record<string, unknown> {
   return {
     id: grant.id,
@@ -59,7 +59,7 @@ export function grantJson(orgUrl: string, app: OidcApp, grant: ScopeGrant): Reco
 }
 
 /**
- * An app as `/api/v1/apps` returns it (SPEC-M `Application` and the schema of its sign-on mode). The client
+ * An app as `/api/v1/apps` returns it (management.yaml `Application` and the schema of its sign-on mode). The client
  * secret is shown only when `showSecret` is set (create and update, as at Okta).
  */
 export function appJson(
@@ -101,7 +101,7 @@ export function appJson(
   }
   const settings: Record<string, unknown> = {
     app: {},
-    // SPEC-M types these strings without `nullable`: unset values are left out rather than null.
+    // management.yaml types these strings without `nullable`: unset values are left out rather than null.
     notifications: { vpn: { network: { connection: 'DISABLED' } } },
     manualProvisioning: false,
     implicitAssignment: false,

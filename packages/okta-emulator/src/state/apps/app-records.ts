@@ -59,7 +59,7 @@ export async function newAppRecord(ctx: AppRecordContext, input: AppInput): Prom
 
 /**
  * Applies a parsed body to a record (create, or `PUT` replace). A secret-based OIDC client without a
- * secret gets a generated one (SPEC-M: "Okta generates a random client_secret"); `jwks` in the body
+ * secret gets a generated one (management.yaml: "Okta generates a random client_secret"); `jwks` in the body
  * replaces the app's JWKS, on create always.
  */
 export function applyAppInput(ctx: AppRecordContext, app: OidcApp, input: AppInput, isNew: boolean): void {

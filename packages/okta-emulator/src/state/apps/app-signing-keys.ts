@@ -1,7 +1,7 @@
 /**
  * App key credentials (`/api/v1/apps/{appId}/credentials/keys`): an RSA key pair with a self-signed X.509
  * certificate, as Okta generates for every app and on `POST .../credentials/keys/generate?validityYears=N`
- * (SPEC-M `JsonWebKey`, example `KeyCredentialExample`). The certificate is built with node-forge's ASN.1
+ * (management.yaml `JsonWebKey`, example `KeyCredentialExample`). The certificate is built with node-forge's ASN.1
  * encoder and signed natively (node:crypto); the private key never leaves the record.
  */
 import { createHash, generateKeyPair, sign, type KeyObject } from 'node:crypto';
@@ -10,7 +10,7 @@ import forge from 'node-forge';
 
 const generateRsa = promisify(generateKeyPair);
 
-/** Okta accepts 2 to 10 years (SPEC-M `ErrorKeyCredentialInvalidValidity`). */
+/** Okta accepts 2 to 10 years (management.yaml `ErrorKeyCredentialInvalidValidity`). */
 export const MIN_VALIDITY_YEARS = 2;
 export const MAX_VALIDITY_YEARS = 10;
 
@@ -64,7 +64,7 @@ export async function generateAppKeyCredential(options: {
   };
 }
 
-/** The key as the API returns it (SPEC-M `JsonWebKey`). */
+/** The key as the API returns it (management.yaml `JsonWebKey`). */
 export function appKeyJson(key: AppKeyCredential): Record<string, unknown> {
   return {
     created: key.created,

@@ -1,12 +1,16 @@
+/**
+ * The rules for an app's public keys (JWKS): which JWKs are accepted, how many keys an app may hold, and
+ * the errors Okta gives when a key is refused.
+ */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { OktaApiError } from '../../lib/errors.js';
 import { hasPrivateMembers } from '../../lib/jws.js';
 import type { AppKey, PublicJwk } from '../org-records.js';
 
-/** Most signing keys an app may hold (facts §1.4, SPEC-M `ErrorClientJsonWebKeyTooManyKids`). */
+/** Most signing keys an app may hold (, management.yaml `ErrorClientJsonWebKeyTooManyKids`). */
 export const MAX_APP_KEYS = 50;
 
-/** Okta's cause texts for JWKS rule violations (SPEC-M error examples, verbatim). */
+/** Okta's cause texts for JWKS rule violations (management.yaml error examples, verbatim). */
 export const JWK_CAUSES = {
   duplicateKid: "All keys in the 'jwks' must have a unique `kid`.",
   nonUniqueKid:

@@ -1,23 +1,23 @@
 /**
- * The application sign-on modes of SPEC-M's `Application` discriminator, as data: which `name`s each mode
+ * The application sign-on modes of management.yaml's `Application` discriminator, as data: which `name`s each mode
  * takes (a template name, or none for a custom app whose name Okta derives from the label), which settings
- * object carries its configuration (`settings.app` or `settings.signOn`) and the fields SPEC-M requires
+ * object carries its configuration (`settings.app` or `settings.signOn`) and the fields management.yaml requires
  * there. `test/.../sign-on-modes.test.ts` keeps this table in step with `reference/management.yaml`.
  */
 
 /** How the emulator serves a sign-on mode. */
 export interface SignOnModeRule {
-  /** Template names SPEC-M allows; empty for custom apps (AUTO_LOGIN, SAML_2_0) where `name` is derived. */
+  /** Template names management.yaml allows; empty for custom apps (AUTO_LOGIN, SAML_2_0) where `name` is derived. */
   names: readonly string[];
   /** Whether `name` may be left out (custom app: Okta derives it from the label). */
   customWithoutName: boolean;
   /** Where the mode's configuration lives. */
   settingsKey: 'app' | 'signOn';
-  /** Fields SPEC-M requires in that object. */
+  /** Fields management.yaml requires in that object. */
   required: readonly string[];
 }
 
-/** Every sign-on mode of SPEC-M except OPENID_CONNECT (served by the OIDC rules) and SAML_1_1 (catalog only). */
+/** Every sign-on mode of management.yaml except OPENID_CONNECT (served by the OIDC rules) and SAML_1_1 (catalog only). */
 export const SIGN_ON_MODES: Readonly<Record<string, SignOnModeRule>> = {
   BOOKMARK: { names: ['bookmark'], customWithoutName: false, settingsKey: 'app', required: ['url'] },
   BASIC_AUTH: {

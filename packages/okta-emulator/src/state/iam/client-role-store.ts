@@ -1,3 +1,7 @@
+/**
+ * Admin roles assigned to clients (service apps): standard roles and custom roles over a resource set,
+ * with Okta's validation and duplicate errors.
+ */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
 import { oktaId, standardAssignmentId, type SeededRandom } from '../../lib/ids.js';
@@ -7,7 +11,7 @@ import type { ClientRoleAssignment, CustomRoleRecord, ResourceSetRecord } from '
 /** One shared empty list, so "no assignments" is a stable identity for the access cache. */
 const NO_ASSIGNMENTS: readonly ClientRoleAssignment[] = Object.freeze([]);
 
-/** What `POST /oauth2/v1/clients/{clientId}/roles` accepts (SPEC-M `StandardRoleAssignmentSchema` / `CustomRoleAssignmentSchema`). */
+/** What `POST /oauth2/v1/clients/{clientId}/roles` accepts (management.yaml `StandardRoleAssignmentSchema` / `CustomRoleAssignmentSchema`). */
 export interface AssignClientRoleInput {
   type: string;
   role?: string;
@@ -34,7 +38,7 @@ export class ClientRoleStore {
 
   /**
    * Assigns a role. Unknown types, a CUSTOM assignment without `role`/`resource-set`, or ids that do not
-   * exist are E0000001; assigning the same role twice is 409 E0000090 (facts §6.1; UNSURE for clients).
+   * exist are E0000001; assigning the same role twice is 409 E0000090 (undocumented for clients).
    */
   assign(clientId: string, input: AssignClientRoleInput): ClientRoleAssignment {
     const now = isoTime(this.clock.now());

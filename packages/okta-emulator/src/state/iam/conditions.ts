@@ -1,5 +1,5 @@
 /**
- * Conditions of custom-role permissions and resource-set resources (SPEC-M `PermissionConditions`,
+ * Conditions of custom-role permissions and resource-set resources (management.yaml `PermissionConditions`,
  * `ResourceConditions`): an object of `include`/`exclude` (any case) maps from an attribute name to a list
  * of strings. The emulator stores and serves them; it does not enforce them (docs/emulator-coverage.md).
  */

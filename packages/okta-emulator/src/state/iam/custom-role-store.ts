@@ -1,3 +1,7 @@
+/**
+ * Custom admin roles: create, find by id or label, replace, delete, and their permissions (only the
+ * known permission strings).
+ */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
@@ -40,7 +44,7 @@ export class CustomRoleStore {
   }
 
   /**
-   * Creates a role. label, description and permissions are all required (SPEC-M `CreateIamRoleRequest`);
+   * Creates a role. label, description and permissions are all required (management.yaml `CreateIamRoleRequest`);
    * permissions must be known permission strings; labels are unique.
    */
   create(input: unknown): CustomRoleRecord {
@@ -89,7 +93,7 @@ export class CustomRoleStore {
 
   /**
    * `POST`/`PUT /api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}`: adds a permission or
-   * replaces its conditions (`{include|exclude: {attribute: values}}`, SPEC-M `PermissionConditions`).
+   * replaces its conditions (`{include|exclude: {attribute: values}}`, management.yaml `PermissionConditions`).
    */
   setPermission(
     idOrLabel: string,

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/groups?search=` and `?filter=` for groups (SPEC-M listGroups): the expression grammar of
+ * `GET /api/v1/groups?search=` and `?filter=` for groups (management.yaml listGroups): the expression grammar of
  * the users API (`parseQueryExpression`), compiled over group properties. `search`: `eq`, `sw`, `co`
  * (`co` only on `profile.name` and `profile.description`), `pr`, and `gt/ge/lt/le` on the date
  * properties, over `id`, `type`, `created`, `lastUpdated`, `lastMembershipUpdated` and `profile.*`,

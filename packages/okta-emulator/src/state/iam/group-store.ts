@@ -1,3 +1,6 @@
+/**
+ * Groups and memberships, with the reverse index user -> groups that resource-set checks read.
+ */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed } from '../../lib/errors.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';

@@ -1,3 +1,7 @@
+/**
+ * How IAM objects render: custom roles, permissions, resource sets and their resources, client role
+ * assignments and groups, with Okta's links.
+ */
 import { resourceOrn, resourcePath } from './resource-ref.js';
 import { STANDARD_ROLES } from './standard-roles.js';
 import type {
@@ -11,7 +15,7 @@ import type {
 
 type Link = { href: string };
 
-/** A custom role as `/api/v1/iam/roles` returns it (SPEC-M `IamRole` example). */
+/** A custom role as `/api/v1/iam/roles` returns it (management.yaml `IamRole` example). */
 export function customRoleJson(role: CustomRoleRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/iam/roles/${role.id}`;
   return {
@@ -24,7 +28,7 @@ export function customRoleJson(role: CustomRoleRecord, orgUrl: string): Record<s
   };
 }
 
-/** One permission of a custom role (SPEC-M `Permission`). */
+/** One permission of a custom role (management.yaml `Permission`). */
 export function permissionJson(
   role: CustomRoleRecord,
   label: string,
@@ -41,7 +45,7 @@ export function permissionJson(
   };
 }
 
-/** A resource set (SPEC-M `ResourceSet` example). */
+/** A resource set (management.yaml `ResourceSet` example). */
 export function resourceSetJson(set: ResourceSetRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
   return {
@@ -58,7 +62,7 @@ export function resourceSetJson(set: ResourceSetRecord, orgUrl: string): Record<
   };
 }
 
-/** One resource of a set: `orn` plus the REST URL as `_links.self` (SPEC-M `ResourceSetResource` example). */
+/** One resource of a set: `orn` plus the REST URL as `_links.self` (management.yaml `ResourceSetResource` example). */
 export function resourceJson(
   set: ResourceSetRecord,
   entry: ResourceEntry,
@@ -81,7 +85,7 @@ export function resourceJson(
   };
 }
 
-/** A member of a role binding (SPEC-M `ResourceSetBindingMember`): its `irb…` id and the member's URL. */
+/** A member of a role binding (management.yaml `ResourceSetBindingMember`): its `irb…` id and the member's URL. */
 export function bindingMemberJson(member: BindingMember): Record<string, unknown> {
   return {
     id: member.id,
@@ -91,7 +95,7 @@ export function bindingMemberJson(member: BindingMember): Record<string, unknown
   };
 }
 
-/** A client role assignment (SPEC-M `StandardRole` / `CustomRole` examples for `/oauth2/v1/clients/{clientId}/roles`). */
+/** A client role assignment (management.yaml `StandardRole` / `CustomRole` examples for `/oauth2/v1/clients/{clientId}/roles`). */
 export function clientRoleJson(
   clientId: string,
   a: ClientRoleAssignment,
@@ -132,7 +136,7 @@ export function clientRoleJson(
   };
 }
 
-/** A group (SPEC-M `Group`, trimmed to what this emulator models). */
+/** A group (management.yaml `Group`, trimmed to what this emulator models). */
 export function groupJson(group: GroupRecord, orgUrl: string): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/groups/${group.id}`;
   return {

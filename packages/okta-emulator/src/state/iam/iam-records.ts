@@ -28,7 +28,7 @@ export interface CustomRoleRecord {
   readonly label: string;
   readonly description: string;
   readonly permissions: readonly string[];
-  /** Conditions per permission (SPEC-M `PermissionConditions`): stored and served, not enforced. */
+  /** Conditions per permission (management.yaml `PermissionConditions`): stored and served, not enforced. */
   readonly permissionConditions?: Readonly<Record<string, ResourceConditions>>;
   readonly created: string;
   readonly lastUpdated: string;
@@ -57,7 +57,7 @@ export type ResourceConditions = Readonly<Record<string, Readonly<Record<string,
 export interface ResourceEntry {
   readonly id: string;
   readonly ref: ResourceRef;
-  /** Conditions of the resource (SPEC-M `ResourceConditions`): stored and served, not enforced. */
+  /** Conditions of the resource (management.yaml `ResourceConditions`): stored and served, not enforced. */
   readonly conditions?: ResourceConditions;
   readonly created: string;
   readonly lastUpdated: string;

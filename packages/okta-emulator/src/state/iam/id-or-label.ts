@@ -1,4 +1,7 @@
 /**
+ * Lookup by id or label, as Okta's `{roleIdOrLabel}` and `{resourceSetIdOrLabel}` parameters allow.
+ */
+/**
  * The record stored under `idOrLabel`, else the first whose (case-sensitive) label equals it: Okta's
  * `{roleIdOrLabel}` and `{resourceSetIdOrLabel}` path parameters accept either.
  * @example findByIdOrLabel(roles, 'Help desk') // the role labelled "Help desk", if any

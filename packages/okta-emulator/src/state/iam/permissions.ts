@@ -1,5 +1,8 @@
 /**
- * Custom-role permission strings (okta-sdk-golang `RolePermissionType`, facts §6.2). A custom role may
+ * Custom-role permission strings and which permission implies which.
+ */
+/**
+ * Custom-role permission strings (okta-sdk-golang `RolePermissionType`). A custom role may
  * only hold these; anything else is a validation error.
  */
 export const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set([

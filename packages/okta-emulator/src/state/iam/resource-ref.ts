@@ -1,5 +1,9 @@
 /**
- * A resource-set resource, normalised from either form Okta accepts (facts §6.3): a REST URL
+ * Resource-set resources: parsing the two forms Okta accepts (this org's REST URLs and ORNs) into one
+ * normalised reference, and rendering it back.
+ */
+/**
+ * A resource-set resource, normalised from either form Okta accepts: a REST URL
  * (`https://{org}/api/v1/groups/{id}/users`) or an ORN (`orn:okta:directory:{orgId}:groups:{id}:contained_resources`).
  * `users`, `user`, `group-members` scope users; `groups`/`group` scope group objects only (a group
  * object alone grants nothing over its members); `other` is stored and echoed but scopes nothing here.
@@ -94,7 +98,7 @@ function parseOrn(value: string, orgId: string): ResourceRef | undefined {
 }
 
 /**
- * The ORN Okta reports for a resource (facts §6.3). The partition is the org's cell: `okta` for
+ * The ORN Okta reports for a resource. The partition is the org's cell: `okta` for
  * production orgs (the default), `oktapreview` for preview orgs.
  */
 export function resourceOrn(ref: ResourceRef, orgId: string, partition = 'okta'): string {

@@ -1,3 +1,7 @@
+/**
+ * Resource sets: create, find by id or label, add and remove resources (parsed as this org's URLs or
+ * ORNs), role bindings and their members.
+ */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
@@ -77,7 +81,7 @@ export class ResourceSetStore {
     return out;
   }
 
-  /** `POST /api/v1/iam/resource-sets`: label, description, resources are required (SPEC-M). */
+  /** `POST /api/v1/iam/resource-sets`: label, description, resources are required (management.yaml). */
   create(input: unknown): ResourceSetRecord {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('E0000003');
     const body = input as Record<string, unknown>;

@@ -1,4 +1,7 @@
-/** Standard role types a client can be assigned (SPEC-M `RoleType`, facts §6.1), without `CUSTOM`. */
+/**
+ * The standard admin role types and the permissions each holds.
+ */
+/** Standard role types a client can be assigned (management.yaml `RoleType`), without `CUSTOM`. */
 export const STANDARD_ROLE_TYPES = [
   'SUPER_ADMIN',
   'ORG_ADMIN',
@@ -29,7 +32,7 @@ const none: ReadonlySet<string> = new Set();
 /**
  * Standard roles as permission sets over all users/groups (standard roles are not resource-scoped here;
  * group targets are not modelled). Choices (docs/emulator-coverage.md): ORG_ADMIN manages users and
- * groups but not admin roles; READ_ONLY_ADMIN reads only (facts §6 field report); USER_ADMIN ("Group
+ * groups but not admin roles; READ_ONLY_ADMIN reads only (seen on real orgs); USER_ADMIN ("Group
  * Administrator") reads, creates, edits profiles and runs lifecycle/credential actions on users;
  * HELP_DESK_ADMIN reads users and resets passwords/factors/unlocks but cannot edit profiles;
  * GROUP_MEMBERSHIP_ADMIN reads users/groups and manages membership; the others carry no user or

@@ -1,3 +1,7 @@
+/**
+ * Pagination cursors of the Users API (`after`): opaque, URL-safe encodings of the last id (and sort key)
+ * of a page, with Okta's E0000029 for a cursor that is not one.
+ */
 import { type OktaApiError, problem } from '../../lib/errors.js';
 
 /** Where the next page starts: after `id`, or after `(key, id)` for results ordered by `sortBy`. */
@@ -12,7 +16,7 @@ function badCursor(): OktaApiError {
 
 /**
  * Encodes an opaque `after` cursor. Id-ordered pages use a one-character prefix plus the last user id
- * (the shape seen on real orgs, facts §3.2: `000uy334yosnwut9j30h7`); sorted pages carry the sort key
+ * (the shape seen on real orgs: `000uy334yosnwut9j30h7`); sorted pages carry the sort key
  * too, base64url-encoded. Clients must treat both as opaque.
  * @example encodeCursor({ kind: 'id', id: '00u1abc...' }) // '000u1abc...'
  */
@@ -23,7 +27,6 @@ export function encodeCursor(cursor: Cursor): string {
 
 /**
  * Decodes an `after` value; anything this emulator did not issue is E0000029 "Invalid paging request."
- * (facts §3.2).
  */
 export function decodeCursor(value: string): Cursor {
   if (value.length < 2 || value.length > MAX_CURSOR_LENGTH) throw badCursor();

@@ -1,3 +1,7 @@
+/**
+ * Listing users: `limit`, `after`, `q`, `filter`, `search`, `sortBy`/`sortOrder` over the store, with
+ * the visibility the caller's admin role allows, one page at a time.
+ */
 import { OktaApiError, problem } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js';
 import type { UserRecord } from './user-record.js';
@@ -11,9 +15,9 @@ export interface UserSource {
   byId(id: string): UserRecord | undefined;
 }
 
-/** Default and maximum page size of list users (facts §3.2); larger values are clamped to it. */
+/** Default and maximum page size of list users; larger values are clamped to it. */
 export const MAX_USERS_LIMIT = 200;
-/** Default page size when `q` is used (SPEC-M). */
+/** Default page size when `q` is used (management.yaml). */
 export const Q_DEFAULT_LIMIT = 10;
 
 /** The query parameters `GET /api/v1/users` understands, as fastify hands them over. */
@@ -35,7 +39,7 @@ function single(query: ListUsersQuery, name: string, onBad: 'E0000029' | 'E00000
   return value;
 }
 
-/** Parses `limit`: digits only and at least 1, else E0000029; values above 200 are clamped (facts §3.2 UNSURE; chosen). */
+/** Parses `limit`: digits only and at least 1, else E0000029; values above 200 are clamped (undocumented; chosen here). */
 export function parseLimit(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (raw.length > 9 || !/^\d+$/.test(raw)) throw problem('E0000029');
@@ -45,7 +49,7 @@ export function parseLimit(raw: string | undefined, fallback: number): number {
 }
 
 /**
- * Answers `GET /api/v1/users` (facts §3.2): plain list (no DEPROVISIONED, id order, cursor paging),
+ * Answers `GET /api/v1/users`: plain list (no DEPROVISIONED, id order, cursor paging),
  * `filter`/`search` (DEPROVISIONED included; `search` may `sortBy`/`sortOrder`), or `q` (startsWith on
  * firstName/lastName/email, default limit 10, no DEPROVISIONED, never a next page). When both are given,
  * `search` wins over `filter`, and either wins over `q`. `visible` restricts results to what the caller's

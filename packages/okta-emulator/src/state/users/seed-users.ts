@@ -1,3 +1,7 @@
+/**
+ * Deterministic seeded users: realistic names, unique `first.last@example.com` logins and a mix of
+ * statuses, all drawn from the org's seeded random sequence.
+ */
 import { isoTime } from '../../lib/clock.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { type UserRecord, type UserStatus } from './user-record.js';

@@ -1,3 +1,7 @@
+/**
+ * How a user renders in the Users API: Okta's user object with its `_links`, cached per record, and the
+ * user's ETag.
+ */
 import type { ProfileValue, UserRecord, UserStatus } from './user-record.js';
 
 /** A HAL link as Okta renders it. */
@@ -6,7 +10,7 @@ export interface HrefLink {
   method?: string;
 }
 
-/** The user object Okta returns (facts §3.5, SPEC-M `User`). */
+/** The user object Okta returns (, management.yaml `User`). */
 export interface UserJson {
   id: string;
   status: UserStatus;
@@ -26,7 +30,7 @@ export interface UserJson {
   _links: Record<string, HrefLink>;
 }
 
-/** Lifecycle and credential links offered per status on a single-user GET (SPEC-M `User._links`; exact set per status is UNSURE). */
+/** Lifecycle and credential links offered per status on a single-user GET (management.yaml `User._links`; the exact set per status is undocumented). */
 const STATUS_LINKS: Readonly<Record<UserStatus, readonly (readonly [string, string])[]>> = {
   STAGED: [
     ['activate', 'lifecycle/activate'],
@@ -79,8 +83,8 @@ export interface UserJsonContext {
 
 /**
  * Builds the user object in Okta's key order. `full` selects the single-resource link set (lifecycle,
- * schema, type); collections carry only `_links.self` (facts §3.3). Nullable timestamps are present as
- * `null`; `credentials.password` is `{}` only when a password is set (SPEC-M create examples).
+ * schema, type); collections carry only `_links.self`. Nullable timestamps are present as
+ * `null`; `credentials.password` is `{}` only when a password is set (management.yaml create examples).
  * @example toUserJson(record, { orgUrl: 'https://example.okta.com', schemaId: 'osc…' }, false)
  */
 export function toUserJson(user: UserRecord, ctx: UserJsonContext, full: boolean): UserJson {
@@ -163,7 +167,7 @@ export class UserJsonCache {
 }
 
 /**
- * The weak entity tag of a user version (`W/"…"`, SPEC-M `Etag` example `W/"1234567890abcdef"`): 16 hex
+ * The weak entity tag of a user version (`W/"…"`, management.yaml `Etag` example `W/"1234567890abcdef"`): 16 hex
  * digits of an FNV-1a hash over id, revision and lastUpdated.
  */
 export function userEtag(user: UserRecord): string {

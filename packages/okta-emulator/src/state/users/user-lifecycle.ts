@@ -1,7 +1,7 @@
 /**
  * The user lifecycle operations (`POST /api/v1/users/{userId}/lifecycle/{operation}`) as a pure transition
  * table: which statuses each operation accepts, the status it leads to, and Okta's error otherwise
- * (SPEC-M UserLifecycle descriptions; error texts from Okta's catalogue).
+ * (management.yaml UserLifecycle descriptions; error texts from Okta's catalogue).
  */
 import type { UserStatus } from './user-record.js';
 

@@ -1,10 +1,14 @@
+/**
+ * The Users API's query languages: `filter` and `search` expressions compiled to predicates over user
+ * records (operators, attributes, literals, precedence), `q` prefix matching and sort keys.
+ */
 import { type OktaApiError, problem } from '../../lib/errors.js';
 import { SEARCHABLE_TOP_LEVEL, type UserRecord } from './user-record.js';
 
 /** A compiled `filter` or `search` expression. */
 export type UserPredicate = (user: UserRecord) => boolean;
 
-/** Which grammar applies: `filter` (a few attributes, `eq` only) or `search` (SCIM-like, facts §3.2). */
+/** Which grammar applies: `filter` (a few attributes, `eq` only) or `search` (SCIM-like). */
 export type QueryDialect = 'filter' | 'search';
 
 type Value = string | number | boolean | null;
@@ -18,7 +22,7 @@ type Node =
 
 type Token = { t: 'lp' } | { t: 'rp' } | { t: 'word'; v: string } | { t: 'str'; v: string };
 
-/** Longest expression accepted; Okta rejects "overly complex or long" queries too (SPEC-M). */
+/** Longest expression accepted; Okta rejects "overly complex or long" queries too (management.yaml). */
 export const MAX_QUERY_LENGTH = 2048;
 const MAX_DEPTH = 16;
 const MAX_TERMS = 64;
@@ -166,7 +170,7 @@ function literal(tok: Token & { v: string }): Value {
   throw invalid();
 }
 
-/** Reads an attribute path of a user; undefined when absent. Paths are case-sensitive (SPEC-M). */
+/** Reads an attribute path of a user; undefined when absent. Paths are case-sensitive (management.yaml). */
 export function userAttribute(user: UserRecord, attr: string): string | null | undefined {
   if (attr.startsWith('profile.')) {
     // Search compares text: a custom number or boolean compares as its string, a list not at all.
@@ -309,7 +313,7 @@ export function parseQueryExpression(expression: string): QueryNode {
 }
 
 /**
- * Parses and compiles a `filter` or `search` expression into a predicate (facts §3.2). Operators are
+ * Parses and compiles a `filter` or `search` expression into a predicate. Operators are
  * case-insensitive, attribute names case-sensitive; `filter` compares values case-sensitively and allows
  * only `eq` (plus `gt/ge/lt/le` on `lastUpdated`); `search` compares strings case-insensitively and
  * supports `eq sw co lt gt le ge pr` (`co` only on firstName/lastName/email/login). `not`, `ne`, unknown

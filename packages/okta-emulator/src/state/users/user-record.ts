@@ -1,4 +1,8 @@
-/** User statuses (SPEC-M `UserStatus`, facts §3.5). */
+/**
+ * The user record: statuses, profile attributes of the default schema, and which attributes are
+ * searchable.
+ */
+/** User statuses (management.yaml `UserStatus`). */
 export const USER_STATUSES = [
   'STAGED',
   'PROVISIONED',
@@ -23,7 +27,7 @@ export type ProfileValue = string | number | boolean | readonly string[] | null;
 export type UserProfile = Record<string, ProfileValue>;
 
 /**
- * A stored user. Timestamps are ISO-8601 strings with milliseconds and `Z` (facts §3.5), so the record is
+ * A stored user. Timestamps are ISO-8601 strings with milliseconds and `Z`, so the record is
  * JSON as it stands and the response factory only arranges keys. Records are replaced, never mutated,
  * on update: caches keyed by the record object stay valid.
  */
@@ -46,7 +50,7 @@ export interface UserRecord {
   readonly revision: number;
 }
 
-/** A default-schema profile attribute: its length limits and whether it must be an email (SPEC-M `UserProfile`). */
+/** A default-schema profile attribute: its length limits and whether it must be an email (management.yaml `UserProfile`). */
 export interface ProfileAttribute {
   readonly minLength?: number;
   readonly maxLength?: number;
@@ -55,9 +59,9 @@ export interface ProfileAttribute {
 }
 
 /**
- * The default user schema (SPEC-M `UserProfile`). `login`, `email`, `firstName`, `lastName` are required
- * by Okta's default schema; `login` is capped at 100 (facts §3.5, UNSURE) and must look like an email
- * (Okta's default login pattern; UNSURE in facts, chosen here).
+ * The default user schema (management.yaml `UserProfile`). `login`, `email`, `firstName`, `lastName` are required
+ * by Okta's default schema; `login` is capped at 100 (undocumented limit, chosen here) and must look like an email
+ * (Okta's default login pattern; undocumented, chosen here).
  */
 export const PROFILE_ATTRIBUTES: Readonly<Record<string, ProfileAttribute>> = {
   login: { required: true, minLength: 5, maxLength: 100, email: true },
@@ -93,7 +97,7 @@ export const PROFILE_ATTRIBUTES: Readonly<Record<string, ProfileAttribute>> = {
   manager: {},
 };
 
-/** Top-level user properties `search` may name besides `profile.*` (facts §3.2). */
+/** Top-level user properties `search` may name besides `profile.*`. */
 export const SEARCHABLE_TOP_LEVEL = [
   'id',
   'status',

@@ -1,12 +1,12 @@
 /**
  * The default user profile schema (`/api/v1/meta/schemas/user/default`): the base attributes of Okta's
  * default schema (`PROFILE_ATTRIBUTES`) and the custom attributes an admin adds, which user profiles
- * then accept with their declared type (SPEC-M `UserSchema`, `UserSchemaAttribute`, examples
+ * then accept with their declared type (management.yaml `UserSchema`, `UserSchemaAttribute`, examples
  * `UserSchemaAddRequest`, `UserSchemaResponse`). Setting a custom attribute to `null` removes it.
  */
 import { PROFILE_ATTRIBUTES } from './user-record.js';
 
-/** The JSON types a custom attribute may have (SPEC-M `UserSchemaAttributeType`). */
+/** The JSON types a custom attribute may have (management.yaml `UserSchemaAttributeType`). */
 const TYPES = new Set(['string', 'boolean', 'number', 'integer', 'array']);
 /** Attribute names Okta accepts: a letter or underscore, then letters, digits, underscores. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,49}$/;

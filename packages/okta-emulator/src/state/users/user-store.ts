@@ -1,3 +1,7 @@
+/**
+ * The users of the org: create, find by id, login or short name, partial and full update, deactivate and
+ * delete, kept sorted by id for pagination.
+ */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed } from '../../lib/errors.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
@@ -49,7 +53,7 @@ export class UserStore {
   }
 
   /**
-   * Resolves `GET /api/v1/users/{id|login|login-shortname}` (facts §3.1): id first, then full login,
+   * Resolves `GET /api/v1/users/{id|login|login-shortname}`: id first, then full login,
    * then a short name that names exactly one user.
    */
   resolve(idOrLogin: string): UserRecord | undefined {
@@ -188,7 +192,7 @@ export class UserStore {
   /**
    * Applies a write (`POST` partial, `PUT` replace) to a user. Partial: only supplied profile properties
    * change (null clears an optional one, and stays as `null` like Okta's own profiles); replace: the profile becomes exactly what was sent, omitted
-   * attributes are removed (facts §3.4). `type.id` must equal the current type on a partial update.
+   * attributes are removed. `type.id` must equal the current type on a partial update.
    * Every write bumps `lastUpdated` and the revision.
    */
   update(id: string, body: UserWriteBody, mode: 'partial' | 'replace'): UserRecord {
@@ -238,7 +242,7 @@ export class UserStore {
   }
 
   /**
-   * `DELETE /api/v1/users/{id}`: the first call deactivates (DEPROVISIONED), the second deletes (facts §3.1).
+   * `DELETE /api/v1/users/{id}`: the first call deactivates (DEPROVISIONED), the second deletes.
    * Returns what happened.
    */
   deleteOrDeactivate(id: string): 'deactivated' | 'deleted' {

@@ -1,8 +1,12 @@
+/**
+ * What a valid user write is: the request body's shape (`profile`, `credentials`, `activate`) and the
+ * profile's attributes, each problem an E0000001 cause in Okta's words.
+ */
 import { type OktaApiError, validationFailed, problem } from '../../lib/errors.js';
 import { PROFILE_ATTRIBUTES, type UserProfile } from './user-record.js';
 import { checkCustomValue, type CustomAttributeDefinition } from './user-schema.js';
 
-/** A user write request after structural checks (SPEC-M `CreateUserRequest` / `UpdateUserRequest`). */
+/** A user write request after structural checks (management.yaml `CreateUserRequest` / `UpdateUserRequest`). */
 export interface UserWriteBody {
   /** Present when the body had `profile`; values as sent (null clears on a partial update); see {@link normalizeProfile}. */
   profile?: UserProfile;
@@ -118,7 +122,7 @@ export function parseUserWriteBody(body: unknown, mode: 'create' | 'update'): Us
  * Validates a complete profile against the default schema and returns the causes, in Okta's order:
  * blank required fields (login, firstName, lastName, email), then formats and lengths, then unknown
  * attributes. Texts: "login: The field cannot be left blank" and "login: Username must be in the form of
- * an email address" are Okta's (facts §3.4, field reports); the length/pattern texts are this emulator's.
+ * an email address" are Okta's (seen on real orgs); the length/pattern texts are this emulator's.
  * @example validateProfile({ login: 'ada@example.com' }) // -> ['firstName: The field cannot be left blank', ...]
  */
 export function validateProfile(
