@@ -18,6 +18,7 @@ export interface CliOptions {
   demoAppDir?: string;
   demoAppBearer: boolean;
   control: boolean;
+  ornPartition?: 'okta' | 'oktapreview';
 }
 
 /** A command-line mistake: printed without a stack trace, exit code 2. */
@@ -48,6 +49,7 @@ ${Object.keys(DEFAULT_QUOTAS)
   --demo-app DIR       create a ready API Services app and write its private key (PEM, mode 0600) to DIR
   --demo-app-bearer    make the demo app issue Bearer tokens (default: DPoP required, like a new Okta app)
   --control            enable the /__emulator control API (reset, seed, clock, faults)
+  --orn-partition P    the org's cell in ORNs: okta (default, production orgs) or oktapreview (preview orgs)
   --help               show this help
 
 Prints one JSON line to stdout: {"url":...,"adminToken":...,"demoApp":{...}}.`;
@@ -72,6 +74,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'demo-app': { type: 'string' },
         'demo-app-bearer': { type: 'boolean' },
         control: { type: 'boolean' },
+        'orn-partition': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -86,6 +89,13 @@ export function parseCliArgs(argv: string[]): CliOptions {
     demoAppBearer: values['demo-app-bearer'] === true,
     control: values.control === true,
   };
+  const partition = values['orn-partition'];
+  if (partition !== undefined) {
+    if (partition !== 'okta' && partition !== 'oktapreview') {
+      throw new UsageError(`--orn-partition must be okta or oktapreview, got ${JSON.stringify(partition)}.`);
+    }
+    options.ornPartition = partition;
+  }
   if (options.host.trim() === '')
     throw new UsageError('--host needs a host name or address, e.g. --host 127.0.0.1.');
   if (values['seed-users'] !== undefined)

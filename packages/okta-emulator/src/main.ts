@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       ...(options.seedUsers !== undefined ? { seedUsers: options.seedUsers } : {}),
       ...(options.quotas !== undefined ? { quotas: options.quotas } : {}),
       ...(options.concurrency !== undefined ? { concurrencyLimit: options.concurrency } : {}),
+      ...(options.ornPartition !== undefined ? { ornPartition: options.ornPartition } : {}),
       ...(options.statePath !== undefined ? { statePath: options.statePath } : {}),
     });
   } catch (err) {

@@ -19,13 +19,19 @@ import { installNotFound } from './plugins/not-found.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerStats } from './plugins/stats.js';
+import { registerAppGroupRoutes } from './routes/app-groups.js';
+import { registerAppKeyCredentialRoutes } from './routes/app-key-credentials.js';
 import { registerAppKeyRoutes } from './routes/app-keys.js';
+import { registerAppUserRoutes } from './routes/app-users.js';
 import { registerAppsRoutes } from './routes/apps.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerIamRoutes } from './routes/iam.js';
 import { registerTokenRoute } from './routes/token.js';
+import { registerOrgRoutes } from './routes/org.js';
+import { registerUserLifecycleRoutes } from './routes/user-lifecycle.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerUserSchemaRoutes } from './routes/user-schema.js';
 import { registerWellKnownRoutes } from './routes/well-known.js';
 import { createServiceApp, type ServiceAppCredentials, type ServiceAppOptions } from './service-app.js';
 import { EmulatorState } from './state/emulator-state.js';
@@ -50,6 +56,8 @@ export interface BuildEmulatorOptions {
   quotas?: Record<string, number>;
   /** Concurrent in-flight request limit (default 75). */
   concurrencyLimit?: number;
+  /** ORN partition of the emulated org's cell: `okta` (default) or `oktapreview` (a preview org). */
+  ornPartition?: 'okta' | 'oktapreview';
   /** The clock every check reads; default real time with an adjustable offset. */
   clock?: Clock;
   /** Latency faults wait with this (default a real timer); tests inject one to stay deterministic. */
@@ -112,6 +120,7 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
     ...(options.seedUsers !== undefined ? { seedUsers: options.seedUsers } : {}),
     ...(options.quotas !== undefined ? { quotas: options.quotas } : {}),
     ...(options.concurrencyLimit !== undefined ? { concurrencyLimit: options.concurrencyLimit } : {}),
+    ...(options.ornPartition !== undefined ? { ornPartition: options.ornPartition } : {}),
   });
   if (options.snapshot) state.restore(options.snapshot);
 
@@ -146,6 +155,12 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
   registerWellKnownRoutes(app, state);
   registerAppsRoutes(app, state);
   registerAppKeyRoutes(app, state);
+  registerAppKeyCredentialRoutes(app, state);
+  registerAppUserRoutes(app, state);
+  registerAppGroupRoutes(app, state);
+  registerUserLifecycleRoutes(app, state);
+  registerUserSchemaRoutes(app, state);
+  registerOrgRoutes(app, state);
   if (options.control === true) await registerControlRoutes(app, state);
   registerStats(app, state, options.onChange);
 

@@ -27,6 +27,11 @@ export const SCOPES = {
   groupsManage: { anyOf: ['okta.groups.manage'], challenge: 'okta.groups.manage' },
   rolesRead: { anyOf: ['okta.roles.read', 'okta.roles.manage'], challenge: 'okta.roles.read' },
   rolesManage: { anyOf: ['okta.roles.manage'], challenge: 'okta.roles.manage' },
+  appsRead: { anyOf: ['okta.apps.read', 'okta.apps.manage'], challenge: 'okta.apps.read' },
+  appsManage: { anyOf: ['okta.apps.manage'], challenge: 'okta.apps.manage' },
+  orgsRead: { anyOf: ['okta.orgs.read', 'okta.orgs.manage'], challenge: 'okta.orgs.read' },
+  schemasRead: { anyOf: ['okta.schemas.read', 'okta.schemas.manage'], challenge: 'okta.schemas.read' },
+  schemasManage: { anyOf: ['okta.schemas.manage'], challenge: 'okta.schemas.manage' },
 } as const satisfies Record<string, ScopeRule>;
 
 /**

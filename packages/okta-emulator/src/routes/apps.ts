@@ -2,14 +2,16 @@
  * The Apps API for OIDC service apps: create, list, get, activate and deactivate, and scope grants.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseAppBody, type AppInput } from '../state/apps/app-body.js';
+import { parseAppBody } from '../state/apps/app-body.js';
+import { applyAppInput, newAppRecord } from '../state/apps/app-records.js';
+import { refuseUnknownQuery } from '../plugins/query-params.js';
 import { appJson, grantJson } from '../state/apps/app-json.js';
 import { APPS_MANAGE, APPS_READ, findApp, requireAnyScope } from '../authz/apps-access.js';
 import { notFound, OktaApiError } from '../lib/errors.js';
 import { OKTA_SCOPES } from '../oauth/okta-scopes.js';
 import { isoTime } from '../lib/clock.js';
 import type { EmulatorState } from '../state/emulator-state.js';
-import type { AppKey, OidcApp, ScopeGrant } from '../state/org-records.js';
+import type { OidcApp, ScopeGrant } from '../state/org-records.js';
 
 type IdParams = { appId: string };
 
@@ -23,13 +25,18 @@ const GRANTS_MANAGE = ['okta.appGrants.manage', 'okta.apps.manage'];
 export function registerAppsRoutes(app: FastifyInstance, state: EmulatorState): void {
   app.post('/api/v1/apps', async (request, reply) => {
     requireAnyScope(state, request, APPS_MANAGE);
-    const created = createApp(state, parseAppBody(request.body));
-    return reply.code(200).send(appJson(state, created));
+    refuseUnknownQuery(request.query, ['activate']);
+    const input = parseAppBody(request.body);
+    const created = await newAppRecord(state, input);
+    if ((request.query as Record<string, unknown>).activate === 'false') created.status = 'INACTIVE';
+    state.apps.set(created.id, created);
+    return reply.code(200).send(appJson(state, created, { showSecret: true }));
   });
 
   app.get('/api/v1/apps', async (request, reply) => {
     requireAnyScope(state, request, APPS_READ);
     const query = request.query as Record<string, unknown>;
+    refuseUnknownQuery(query, ['q', 'limit', 'after']);
     // A repeated parameter arrives as an array: refuse it like the users list does (not a 500).
     if (query.q !== undefined && typeof query.q !== 'string') throw new OktaApiError('E0000031');
     for (const name of ['limit', 'after'] as const) {
@@ -64,9 +71,15 @@ export function registerAppsRoutes(app: FastifyInstance, state: EmulatorState): 
     requireAnyScope(state, request, APPS_MANAGE);
     const target = findApp(state, request.params.appId);
     const input = parseAppBody(request.body);
-    applyInput(state, target, input, false);
+    if (input.signOnMode !== target.signOnMode) {
+      throw new OktaApiError('E0000001', {
+        summaryArgs: ['signOnMode'],
+        causes: [`signOnMode: An app's sign-on mode cannot be changed (it is ${target.signOnMode}).`],
+      });
+    }
+    applyAppInput(state, target, input, false);
     target.lastUpdated = isoTime(state.clock.now());
-    return appJson(state, target);
+    return appJson(state, target, { showSecret: true });
   });
 
   app.post<{ Params: IdParams }>('/api/v1/apps/:appId/lifecycle/deactivate', async (request) => {
@@ -121,47 +134,6 @@ export function registerAppsRoutes(app: FastifyInstance, state: EmulatorState): 
       return reply.code(204).send();
     },
   );
-}
-
-/** Creates an app from a parsed body (also used by `createServiceApp`). */
-export function createApp(state: EmulatorState, input: AppInput): OidcApp {
-  const now = isoTime(state.clock.now());
-  const created: OidcApp = {
-    id: state.ids.id('0oa'),
-    label: input.label,
-    status: 'ACTIVE',
-    created: now,
-    lastUpdated: now,
-    tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
-    applicationType: input.applicationType,
-    grantTypes: input.grantTypes,
-    responseTypes: input.responseTypes,
-    dpopBound: input.dpopBound,
-    keys: [],
-    grants: [],
-  };
-  applyInput(state, created, input, true);
-  state.apps.set(created.id, created);
-  return created;
-}
-
-function applyInput(state: EmulatorState, target: OidcApp, input: AppInput, isNew: boolean): void {
-  target.label = input.label;
-  target.tokenEndpointAuthMethod = input.tokenEndpointAuthMethod;
-  target.applicationType = input.applicationType;
-  target.grantTypes = input.grantTypes;
-  target.responseTypes = input.responseTypes;
-  target.dpopBound = input.dpopBound;
-  if (input.jwks !== undefined || isNew) {
-    const now = isoTime(state.clock.now());
-    target.keys = (input.jwks ?? []).map((jwk): AppKey => ({
-      id: state.ids.id('pks'),
-      status: 'ACTIVE',
-      created: now,
-      lastUpdated: now,
-      jwk,
-    }));
-  }
 }
 
 function setStatus(state: EmulatorState, target: OidcApp, status: 'ACTIVE' | 'INACTIVE'): void {

@@ -9,15 +9,18 @@ import { notFound, problem, validationFailed } from '../lib/errors.js';
 import { groupJson } from '../state/iam/iam-json.js';
 import { parseLimit } from '../state/users/list-users.js';
 import type { EmulatorState } from '../state/emulator-state.js';
+import { compileGroupQuery } from '../state/iam/group-query.js';
+import { refuseUnknownQuery } from '../plugins/query-params.js';
 import { readJsonBody, sendJsonText, useRawBodies } from '../plugins/json-body.js';
 import { methodNotAllowed } from '../plugins/not-found.js';
 
 type GroupParams = { Params: { groupId: string } };
 
 /**
- * A minimal Groups API, enough to build resource sets over group members: create, list, get, list members,
- * add a member. Scopes `okta.groups.read`/`okta.groups.manage`; admin permissions `okta.groups.read`,
- * `okta.groups.create`, `okta.groups.members.manage` (or `okta.users.groupMembership.manage` on the user).
+ * The Groups API for Okta groups: create, list (`q`, `search`, `filter`, paging), get, replace, delete,
+ * list members, add and remove a member. Scopes `okta.groups.read`/`okta.groups.manage`; admin permissions
+ * `okta.groups.read`, `okta.groups.create`, `okta.groups.manage`, `okta.groups.members.manage` (or
+ * `okta.users.groupMembership.manage` on the user).
  */
 export function registerGroupRoutes(root: FastifyInstance, state: EmulatorState): void {
   void root.register(async (app) => {
@@ -30,17 +33,11 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
   app.post('/api/v1/groups', (request, reply) => {
     const access = guard(state, request, SCOPES.groupsManage);
     permit(hasPermission(access, 'okta.groups.create'));
-    const body = readJsonBody(request) as Record<string, unknown> | null;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('E0000003');
-    const profile = body.profile as Record<string, unknown> | undefined;
-    if (typeof profile !== 'object' || profile === null || typeof profile.name !== 'string') {
-      throw validationFailed('name', ['name: The field cannot be left blank']);
-    }
-    const description = typeof profile.description === 'string' ? profile.description : null;
+    const { name, description } = readGroupProfile(readJsonBody(request));
     return sendJsonText(
       reply,
       200,
-      JSON.stringify(groupJson(state.groups.create(profile.name, description), state.orgUrl)),
+      JSON.stringify(groupJson(state.groups.create(name, description), state.orgUrl)),
     );
   });
 
@@ -48,22 +45,43 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
     const access = guard(state, request, SCOPES.groupsRead);
     permit(hasPermission(access, 'okta.groups.read'));
     const query = request.query as Record<string, unknown>;
+    // Unimplemented parameters (expand, sortBy, sortOrder, ...) are refused, never silently ignored.
+    refuseUnknownQuery(query, ['q', 'search', 'filter', 'limit', 'after']);
+    for (const name of ['q', 'search', 'filter', 'limit', 'after']) {
+      if (query[name] !== undefined && typeof query[name] !== 'string') throw problem('E0000031');
+    }
     const limit = parseLimit(typeof query.limit === 'string' ? query.limit : undefined, 200);
     const after = typeof query.after === 'string' ? query.after : '';
     const q = typeof query.q === 'string' ? query.q.toLowerCase() : undefined;
+    // search wins over filter, either over q (as for users).
+    const expression =
+      typeof query.search === 'string'
+        ? compileGroupQuery(query.search, 'search')
+        : typeof query.filter === 'string'
+          ? compileGroupQuery(query.filter, 'filter')
+          : undefined;
+    const byQ = expression === undefined && q !== undefined;
     const visible = groupVisibility(access, 'okta.groups.read');
     const all = state.groups
       .all()
       .filter(
-        (g) => (visible === null || visible(g.id)) && (q === undefined || g.name.toLowerCase().startsWith(q)),
+        (g) =>
+          (visible === null || visible(g.id)) &&
+          (expression === undefined || expression(g)) &&
+          (!byQ || g.name.toLowerCase().startsWith(q)),
       )
       .filter((g) => after === '' || g.id > after);
     const items = all.slice(0, limit);
     const orgUrl = state.orgUrl;
     const links = [`<${orgUrl}${request.url}>; rel="self"`];
     const last = items[items.length - 1];
-    if (all.length > limit && last && q === undefined) {
-      links.push(`<${orgUrl}${pathOf(request.url)}?after=${last.id}&limit=${limit}>; rel="next"`);
+    if (all.length > limit && last && !byQ) {
+      let next = `${orgUrl}${pathOf(request.url)}?after=${last.id}&limit=${limit}`;
+      for (const name of ['search', 'filter'] as const) {
+        const value = query[name];
+        if (typeof value === 'string') next += `&${name}=${encodeURIComponent(value)}`;
+      }
+      links.push(`<${next}>; rel="next"`);
     }
     reply.header('link', links);
     return sendJsonText(reply, 200, JSON.stringify(items.map((g) => groupJson(g, orgUrl))));
@@ -116,5 +134,60 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
     },
   );
 
+  app.put<GroupParams>('/api/v1/groups/:groupId', (request, reply) => {
+    const access = guard(state, request, SCOPES.groupsManage);
+    permit(hasPermission(access, 'okta.groups.manage'));
+    const group = state.groups.byId(request.params.groupId);
+    if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
+    permit(canOnGroup(access, 'okta.groups.manage', group.id));
+    const { name, description } = readGroupProfile(readJsonBody(request));
+    const updated = state.groups.replace(group.id, name, description);
+    return sendJsonText(reply, 200, JSON.stringify(groupJson(updated, state.orgUrl)));
+  });
+
+  app.delete<GroupParams>('/api/v1/groups/:groupId', (request, reply) => {
+    const access = guard(state, request, SCOPES.groupsManage);
+    permit(hasPermission(access, 'okta.groups.manage'));
+    const group = state.groups.byId(request.params.groupId);
+    if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
+    permit(canOnGroup(access, 'okta.groups.manage', group.id));
+    state.groups.delete(group.id);
+    for (const a of state.apps.values()) a.appGroups = a.appGroups.filter((g) => g.id !== group.id);
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: { groupId: string; userId: string } }>(
+    '/api/v1/groups/:groupId/users/:userId',
+    (request, reply) => {
+      const access = guard(state, request, SCOPES.groupsManage);
+      const byGroup = hasPermission(access, 'okta.groups.members.manage');
+      const byUser = hasPermission(access, 'okta.users.groupMembership.manage');
+      permit(byGroup || byUser);
+      const group = state.groups.byId(request.params.groupId);
+      if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
+      const user = state.users.byId(request.params.userId);
+      if (user === undefined) throw notFound(request.params.userId, 'User');
+      permit(
+        canOnGroup(access, 'okta.groups.members.manage', group.id) ||
+          canOnUser(access, 'okta.users.groupMembership.manage', user, state.groups),
+      );
+      state.groups.removeMember(group.id, user.id);
+      return reply.code(204).send();
+    },
+  );
+
   methodNotAllowed(app, '/api/v1/groups', ['GET', 'POST']);
+}
+
+/** The `profile` of a group create or replace body: `name` required, `description` optional. */
+function readGroupProfile(raw: unknown): { name: string; description: string | null } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw problem('E0000003');
+  const profile = (raw as Record<string, unknown>).profile as Record<string, unknown> | undefined;
+  if (typeof profile !== 'object' || profile === null || typeof profile.name !== 'string') {
+    throw validationFailed('name', ['name: The field cannot be left blank']);
+  }
+  return {
+    name: profile.name,
+    description: typeof profile.description === 'string' ? profile.description : null,
+  };
 }

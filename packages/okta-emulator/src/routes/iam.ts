@@ -2,10 +2,11 @@
  * The IAM routes: custom roles, resource sets (resources, bindings) and client role assignments, for a
  * Super Admin only.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { guardSuperAdmin, SCOPES } from '../authz/guard.js';
 import { notFound, OktaApiError, problem, validationFailed } from '../lib/errors.js';
 import {
+  bindingMemberJson,
   clientRoleJson,
   customRoleJson,
   permissionJson,
@@ -19,6 +20,10 @@ import { methodNotAllowed } from '../plugins/not-found.js';
 type RoleParams = { Params: { roleIdOrLabel: string } };
 type SetParams = { Params: { resourceSetId: string } };
 type ClientParams = { Params: { clientId: string } };
+type PermissionParams = { Params: { roleIdOrLabel: string; permissionType: string } };
+type ResourceParams = { Params: { resourceSetId: string; resourceId: string } };
+type BindingParams = { Params: { resourceSetId: string; roleIdOrLabel: string } };
+type MemberParams = { Params: { resourceSetId: string; roleIdOrLabel: string; memberId: string } };
 
 /** Page size of the IAM collections (they page with `after`, as Okta's `LinksNext`). */
 export const IAM_PAGE_SIZE = 20;
@@ -119,7 +124,7 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
     const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
     const { items, next } = page(set.resources, request.query);
     return json(reply, {
-      resources: items.map((e) => resourceJson(set, e, orgUrl, state.orgId)),
+      resources: items.map((e) => resourceJson(set, e, orgUrl, state.orgId, state.ornPartition)),
       _links: {
         ...(next === undefined ? {} : { next: { href: `${self}/resources?after=${next}` } }),
         'resource-set': { href: self },
@@ -146,29 +151,7 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
     if (!Array.isArray(members) || members.length === 0 || !members.every((m) => typeof m === 'string')) {
       throw validationFailed('members', ['members: The field cannot be left blank']);
     }
-    const clients: string[] = [];
-    const causes: string[] = [];
-    for (const href of members as string[]) {
-      const member = parseMember(href);
-      if (member === undefined) causes.push(`members: ${href} is not a user, group or client URL`);
-      else if (member.kind === 'client') {
-        if (state.apps.has(member.id)) clients.push(member.id);
-        else causes.push(`members: The client ${member.id} does not exist`);
-      } else if (member.kind === 'user' && state.users.byId(member.id) === undefined) {
-        causes.push(`members: The user ${member.id} does not exist`);
-      } else if (member.kind === 'group' && state.groups.byId(member.id) === undefined) {
-        causes.push(`members: The group ${member.id} does not exist`);
-      }
-    }
-    if (causes.length > 0) throw validationFailed('members', causes);
-    state.resourceSets.bind(set.id, role.id, members as string[]);
-    for (const clientId of clients) {
-      try {
-        state.clientRoles.assign(clientId, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
-      } catch (error) {
-        if (!(error instanceof OktaApiError && error.errorCode === 'E0000090')) throw error;
-      }
-    }
+    bindMembers(state, set.id, role.id, members as string[]);
     const orgUrl = state.orgUrl;
     const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
     return json(reply, {
@@ -196,6 +179,222 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
       _links: { self: { href: `${self}/bindings` }, 'resource-set': { href: self } },
     });
   });
+
+  app.put<RoleParams>('/api/v1/iam/roles/:roleIdOrLabel', (request, reply) => {
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    const role = state.roles.replace(request.params.roleIdOrLabel, readJsonBody(request));
+    return json(reply, customRoleJson(role, state.orgUrl));
+  });
+
+  app.delete<RoleParams>('/api/v1/iam/roles/:roleIdOrLabel', (request, reply) => {
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    const role = state.roles.delete(request.params.roleIdOrLabel);
+    // Bindings and client assignments of the role go with it (no assignment may name a missing role).
+    for (const set of state.resourceSets.all()) {
+      if (set.bindings[role.id] !== undefined) state.resourceSets.unbind(set.id, role.id);
+    }
+    state.clientRoles.forget((a) => a.type === 'CUSTOM' && a.role === role.id);
+    return reply.code(204).send();
+  });
+
+  const setPermission =
+    (mode: 'create' | 'replace') => (request: FastifyRequest<PermissionParams>, reply: FastifyReply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      const { roleIdOrLabel, permissionType } = request.params;
+      const body = request.body === undefined || request.body === '' ? undefined : readJsonBody(request);
+      const role = state.roles.setPermission(roleIdOrLabel, permissionType, body, mode);
+      if (mode === 'create') return reply.code(204).send();
+      return json(reply, permissionJson(role, permissionType, state.orgUrl));
+    };
+  app.post<PermissionParams>(
+    '/api/v1/iam/roles/:roleIdOrLabel/permissions/:permissionType',
+    setPermission('create'),
+  );
+  app.put<PermissionParams>(
+    '/api/v1/iam/roles/:roleIdOrLabel/permissions/:permissionType',
+    setPermission('replace'),
+  );
+  app.delete<PermissionParams>(
+    '/api/v1/iam/roles/:roleIdOrLabel/permissions/:permissionType',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      state.roles.deletePermission(request.params.roleIdOrLabel, request.params.permissionType);
+      return reply.code(204).send();
+    },
+  );
+
+  app.put<SetParams>('/api/v1/iam/resource-sets/:resourceSetId', (request, reply) => {
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    const set = state.resourceSets.replace(request.params.resourceSetId, readJsonBody(request));
+    return json(reply, resourceSetJson(set, state.orgUrl));
+  });
+
+  app.delete<SetParams>('/api/v1/iam/resource-sets/:resourceSetId', (request, reply) => {
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    const set = state.resourceSets.delete(request.params.resourceSetId);
+    // Its bindings go with it, and so do client assignments over it.
+    state.clientRoles.forget((a) => a.type === 'CUSTOM' && a.resourceSet === set.id);
+    return reply.code(204).send();
+  });
+
+  app.post<SetParams>('/api/v1/iam/resource-sets/:resourceSetId/resources', (request, reply) => {
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    const { set, entry } = state.resourceSets.addResource(
+      request.params.resourceSetId,
+      readJsonBody(request),
+    );
+    return json(reply, resourceJson(set, entry, state.orgUrl, state.orgId, state.ornPartition));
+  });
+
+  app.get<ResourceParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/resources/:resourceId',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
+      const { set, entry } = state.resourceSets.resource(
+        request.params.resourceSetId,
+        request.params.resourceId,
+      );
+      return json(reply, resourceJson(set, entry, state.orgUrl, state.orgId, state.ornPartition));
+    },
+  );
+
+  app.put<ResourceParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/resources/:resourceId',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      const { resourceSetId, resourceId } = request.params;
+      const entry = state.resourceSets.replaceResource(resourceSetId, resourceId, readJsonBody(request));
+      return json(
+        reply,
+        resourceJson(
+          state.resourceSets.get(resourceSetId),
+          entry,
+          state.orgUrl,
+          state.orgId,
+          state.ornPartition,
+        ),
+      );
+    },
+  );
+
+  app.delete<ResourceParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/resources/:resourceId',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      state.resourceSets.deleteResource(request.params.resourceSetId, request.params.resourceId);
+      return reply.code(204).send();
+    },
+  );
+
+  const bindingOf = (setId: string, roleIdOrLabel: string) => {
+    const set = state.resourceSets.get(setId);
+    const role = state.roles.find(roleIdOrLabel);
+    const members = role === undefined ? undefined : set.bindings[role.id];
+    if (role === undefined || members === undefined) throw notFound(roleIdOrLabel, 'Binding');
+    return { set, role, members };
+  };
+
+  app.get<BindingParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
+      const { set, role } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      const self = `${state.orgUrl}/api/v1/iam/resource-sets/${set.id}`;
+      return json(reply, {
+        id: role.id,
+        _links: {
+          self: { href: `${self}/bindings/${role.id}` },
+          members: { href: `${self}/bindings/${role.id}/members` },
+        },
+      });
+    },
+  );
+
+  app.delete<BindingParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      const { set, role } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      state.resourceSets.unbind(set.id, role.id);
+      state.clientRoles.forget((a) => a.type === 'CUSTOM' && a.role === role.id && a.resourceSet === set.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<BindingParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel/members',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
+      const { set, role, members } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      const self = `${state.orgUrl}/api/v1/iam/resource-sets/${set.id}/bindings/${role.id}`;
+      const { items, next } = page(members, request.query);
+      return json(reply, {
+        members: items.map(bindingMemberJson),
+        _links: {
+          self: { href: `${self}/members` },
+          ...(next === undefined ? {} : { next: { href: `${self}/members?after=${next}` } }),
+          binding: { href: self },
+        },
+      });
+    },
+  );
+
+  app.patch<BindingParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel/members',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      const { set, role } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      const body = readJsonBody(request) as Record<string, unknown> | null;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('E0000003');
+      const additions = body.additions;
+      if (
+        !Array.isArray(additions) ||
+        additions.length === 0 ||
+        !additions.every((m) => typeof m === 'string')
+      ) {
+        throw validationFailed('additions', ['additions: The field cannot be left blank']);
+      }
+      bindMembers(state, set.id, role.id, additions as string[]);
+      const self = `${state.orgUrl}/api/v1/iam/resource-sets/${set.id}`;
+      return json(reply, {
+        _links: {
+          self: { href: `${self}/bindings/${role.id}` },
+          bindings: { href: `${self}/bindings` },
+          'resource-set': { href: self },
+        },
+      });
+    },
+  );
+
+  app.get<MemberParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel/members/:memberId',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
+      const { members } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      const member = members.find((m) => m.id === request.params.memberId);
+      if (member === undefined) throw notFound(request.params.memberId, 'BindingMember');
+      return json(reply, bindingMemberJson(member));
+    },
+  );
+
+  app.delete<MemberParams>(
+    '/api/v1/iam/resource-sets/:resourceSetId/bindings/:roleIdOrLabel/members/:memberId',
+    (request, reply) => {
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
+      const { set, role, members } = bindingOf(request.params.resourceSetId, request.params.roleIdOrLabel);
+      const member = members.find((m) => m.id === request.params.memberId);
+      if (member === undefined) throw notFound(request.params.memberId, 'BindingMember');
+      state.resourceSets.unbindMember(set.id, role.id, member.id);
+      const client = parseMember(member.href);
+      if (client?.kind === 'client') {
+        state.clientRoles.forget(
+          (a) => a.type === 'CUSTOM' && a.role === role.id && a.resourceSet === set.id,
+          client.id,
+        );
+      }
+      return reply.code(204).send();
+    },
+  );
 
   app.get<ClientParams>('/oauth2/v1/clients/:clientId/roles', (request, reply) => {
     guardSuperAdmin(state, request, SCOPES.rolesRead);
@@ -251,7 +450,7 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
 
   methodNotAllowed(app, '/api/v1/iam/roles', ['GET', 'POST']);
   methodNotAllowed(app, '/api/v1/iam/resource-sets', ['GET', 'POST']);
-  methodNotAllowed(app, '/api/v1/iam/resource-sets/:resourceSetId/resources', ['GET', 'PATCH']);
+  methodNotAllowed(app, '/api/v1/iam/resource-sets/:resourceSetId/resources', ['GET', 'PATCH', 'POST']);
   methodNotAllowed(app, '/oauth2/v1/clients/:clientId/roles', ['GET', 'POST']);
 }
 
@@ -267,4 +466,34 @@ export function parseMember(href: string): { kind: 'user' | 'group' | 'client'; 
   if (m === null) return undefined;
   const kind = m[1] === 'users' ? 'user' : m[1] === 'groups' ? 'group' : 'client';
   return { kind, id: m[3]! };
+}
+
+/**
+ * Adds members (user, group or client URLs) to the binding of `roleId` in a set, after checking every one
+ * exists; a client member also gets the matching CUSTOM role assignment.
+ */
+function bindMembers(state: EmulatorState, setId: string, roleId: string, members: readonly string[]): void {
+  const clients: string[] = [];
+  const causes: string[] = [];
+  for (const href of members) {
+    const member = parseMember(href);
+    if (member === undefined) causes.push(`members: ${href} is not a user, group or client URL`);
+    else if (member.kind === 'client') {
+      if (state.apps.has(member.id)) clients.push(member.id);
+      else causes.push(`members: The client ${member.id} does not exist`);
+    } else if (member.kind === 'user' && state.users.byId(member.id) === undefined) {
+      causes.push(`members: The user ${member.id} does not exist`);
+    } else if (member.kind === 'group' && state.groups.byId(member.id) === undefined) {
+      causes.push(`members: The group ${member.id} does not exist`);
+    }
+  }
+  if (causes.length > 0) throw validationFailed('members', causes);
+  state.resourceSets.bind(setId, roleId, members);
+  for (const clientId of clients) {
+    try {
+      state.clientRoles.assign(clientId, { type: 'CUSTOM', role: roleId, resourceSet: setId });
+    } catch (error) {
+      if (!(error instanceof OktaApiError && error.errorCode === 'E0000090')) throw error;
+    }
+  }
 }

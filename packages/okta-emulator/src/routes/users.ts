@@ -113,7 +113,10 @@ function routes(app: FastifyInstance, state: EmulatorState): void {
     permit(hasPermission(access, permission));
     if (user === undefined) throw notFound(request.params.id, 'User');
     permit(canOnUser(access, permission, user, state.groups));
-    if (state.users.deleteOrDeactivate(user.id) === 'deleted') state.groups.forgetUser(user.id);
+    if (state.users.deleteOrDeactivate(user.id) === 'deleted') {
+      state.groups.forgetUser(user.id);
+      for (const a of state.apps.values()) a.appUsers = a.appUsers.filter((u) => u.id !== user.id);
+    }
     return reply.code(204).send();
   });
 

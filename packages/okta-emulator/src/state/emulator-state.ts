@@ -28,6 +28,8 @@ import { readSnapshot, type EmulatorSnapshot, type ManagementSnapshot } from './
 import { seedUsers } from './users/seed-users.js';
 import { UserJsonCache } from './users/user-json.js';
 import { UserStore } from './users/user-store.js';
+import type { UserSchemaState } from './users/user-schema.js';
+import { completeAppRecord } from './apps/app-records.js';
 import type { ClientRoleAssignment } from './iam/iam-records.js';
 
 /** Options of {@link EmulatorState}. */
@@ -53,6 +55,8 @@ export interface EmulatorStateOptions {
   nonceRotationMs?: number;
   /** The resource-server nonce mode to start with. */
   dpopResourceNonce?: DpopResourceNonceMode;
+  /** The ORN partition of the org's cell: `okta` (default, production orgs) or e.g. `oktapreview`. */
+  ornPartition?: string;
 }
 
 /** Default DPoP nonce rotation period: 24 h, as Okta documents. */
@@ -104,6 +108,12 @@ export class EmulatorState {
   resourceSets!: ResourceSetStore;
   clientRoles!: ClientRoleStore;
   userJson!: UserJsonCache;
+  /** The default user schema's custom attributes (`/api/v1/meta/schemas/user/default`). */
+  userSchema!: UserSchemaState;
+  /** When this org was created (its settings' `created`). */
+  readonly orgCreated: string;
+  /** The ORN partition of the org's cell (`okta`, `oktapreview`); configuration, so `reset` keeps it. */
+  readonly ornPartition: string;
 
   readonly faults = new FaultsState();
   readonly rateLimits: RateLimiter;
@@ -126,6 +136,8 @@ export class EmulatorState {
     this.dpopNonce = { current: newNonce(), previous: undefined, rotatedAt: options.clock.now() };
     this.rateLimits = new RateLimiter(options.clock, options.quotas);
     this.concurrency = new ConcurrencyLimiter(options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT);
+    this.orgCreated = isoTime(options.clock.now());
+    this.ornPartition = options.ornPartition ?? 'okta';
     this.#seedDirectory();
   }
 
@@ -142,7 +154,7 @@ export class EmulatorState {
 
   #emptyStores(random: SeededRandom): void {
     this.random = random;
-    this.users = new UserStore(this.clock, random, this.defaultTypeId);
+    this.users = new UserStore(this.clock, random, this.defaultTypeId, () => this.userSchema.custom);
     this.groups = new GroupStore(this.clock, random);
     this.roles = new CustomRoleStore(this.clock, random);
     this.resourceSets = new ResourceSetStore(this.clock, random, this.orgId, {
@@ -150,6 +162,7 @@ export class EmulatorState {
       groupExists: (id) => this.groups.byId(id) !== undefined,
     });
     this.clientRoles = new ClientRoleStore(this.clock, random, this.roles, this.resourceSets);
+    this.userSchema = { custom: {}, created: this.orgCreated, lastUpdated: this.orgCreated };
   }
 
   /**
@@ -190,6 +203,7 @@ export class EmulatorState {
       roles: this.roles.toJSON(),
       resourceSets: this.resourceSets.toJSON(),
       clientRoles: this.clientRoles.toJSON(),
+      userSchema: this.userSchema,
     };
     return {
       kind: 'okta-emulator-state',
@@ -213,7 +227,7 @@ export class EmulatorState {
     this.adminToken = platform.adminToken;
     if (typeof platform.adminUserId === 'string') this.adminUserId = platform.adminUserId;
     this.signingKey = platform.signingKey;
-    this.apps = new Map(platform.apps.map((a) => [a.id, a]));
+    this.apps = new Map(platform.apps.map((a) => [a.id, completeAppRecord(a)]));
     if (management === undefined) return;
     this.orgId = String(management.orgId);
     this.defaultTypeId = String(management.defaultTypeId);
@@ -225,6 +239,7 @@ export class EmulatorState {
     for (const role of management.roles ?? []) this.roles.insert(role);
     for (const set of management.resourceSets ?? []) this.resourceSets.insert(set);
     if (management.clientRoles) this.clientRoles.load(management.clientRoles);
+    if (management.userSchema) this.userSchema = management.userSchema;
   }
 
   /**

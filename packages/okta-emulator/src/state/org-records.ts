@@ -1,8 +1,10 @@
 /**
- * The records the org keeps besides users and IAM objects: OIDC apps with their keys and scope grants, issued
- * access tokens, the emulator's own signing key, and the request counters.
+ * The records the org keeps besides users and IAM objects: apps (every sign-on mode) with their keys, scope
+ * grants and assignments, issued access tokens, the emulator's own signing key, and the request counters.
  */
 import type { JWK } from 'jose';
+import type { AppGroupRecord, AppUserRecord } from './apps/app-assignments.js';
+import type { AppKeyCredential } from './apps/app-signing-keys.js';
 
 /** A public JWK as stored on an app (only the members Okta keeps). */
 export interface PublicJwk {
@@ -40,22 +42,47 @@ export interface ScopeGrant {
   source: 'ADMIN';
 }
 
-/** An OIDC app (client). The emulator's token endpoint serves `service` apps with `private_key_jwt`. */
+/**
+ * An app of any sign-on mode (the name is historical: OIDC apps came first). The OAuth fields are those of
+ * an OPENID_CONNECT app's client; other modes keep them empty (`applicationType` ''), so the token endpoint
+ * never serves them. The emulator's token endpoint serves `service` apps with `private_key_jwt`.
+ */
 export interface OidcApp {
-  /** `0oa…`; also the client_id. */
+  /** `0oa…`; also the client_id of an OIDC app. */
   id: string;
+  /** management.yaml `ApplicationSignOnMode`. */
+  signOnMode: string;
+  /** The template name (`oidc_client`, `bookmark`, ...) or the name derived for a custom app. */
+  name: string;
   label: string;
   status: 'ACTIVE' | 'INACTIVE';
   created: string;
   lastUpdated: string;
+  /** `accessibility` and `visibility` as sent (defaults are added when served). */
+  accessibility: Record<string, unknown>;
+  visibility: Record<string, unknown>;
+  /** `settings` as sent, without `oauthClient` (e.g. `app`, `signOn`). */
+  settings: Record<string, unknown>;
   tokenEndpointAuthMethod: string;
   applicationType: string;
   grantTypes: string[];
   responseTypes: string[];
   /** `settings.oauthClient.dpop_bound_access_tokens`. */
   dpopBound: boolean;
+  /** `credentials.oauthClient.pkce_required`. */
+  pkceRequired: boolean;
+  /** `credentials.oauthClient.autoKeyRotation`. */
+  autoKeyRotation: boolean;
+  /** The other `settings.oauthClient` members management.yaml declares (redirect_uris, client_uri, logo_uri, ...). */
+  oauthSettings: Record<string, unknown>;
+  /** The client secret of an app that authenticates with one (shown only on create and update). */
+  clientSecret?: string;
   keys: AppKey[];
   grants: ScopeGrant[];
+  /** X.509 key credentials (`/credentials/keys`); the first is the app's signing key. */
+  keyCredentials: AppKeyCredential[];
+  appUsers: AppUserRecord[];
+  appGroups: AppGroupRecord[];
 }
 
 /** An access token minted by the org authorization server, kept for the API-auth hook's lookup. */

@@ -4,6 +4,7 @@
  */
 import type { OidcApp, SigningKey } from './org-records.js';
 import type { UserRecord } from './users/user-record.js';
+import type { UserSchemaState } from './users/user-schema.js';
 import type {
   ClientRoleAssignment,
   CustomRoleRecord,
@@ -33,6 +34,8 @@ export interface ManagementSnapshot {
   roles: CustomRoleRecord[];
   resourceSets: ResourceSetRecord[];
   clientRoles: Record<string, ClientRoleAssignment[]>;
+  /** Custom attributes of the default user schema (absent in files saved before they existed). */
+  userSchema?: UserSchemaState;
 }
 
 /** What `snapshot()` returns and `restore()` (or the `snapshot` option) takes. */

@@ -198,7 +198,7 @@ export function body<T = unknown>(res: LightMyRequestResponse): T {
   }
 }
 
-/** The Okta error shape (facts §4): code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
+/** The Okta error shape: code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
 export function assertOktaError(
   res: LightMyRequestResponse,
   status: number,

@@ -116,7 +116,7 @@ void describe('Apps API: /api/v1/apps', () => {
     assert.equal(body.errorCode, 'E0000001');
     assert.equal(body.errorSummary, 'Api validation failed: label');
     assert.deepEqual(body.errorCauses, [{ errorSummary: 'label: The field cannot be left blank' }]);
-    const bad = await inject('POST', '/api/v1/apps', { ...serviceAppBody(), signOnMode: 'SAML_2_0' });
+    const bad = await inject('POST', '/api/v1/apps', { ...serviceAppBody(), signOnMode: 'TELEPATHY' });
     assert.equal((bad.json() as AppJson).errorSummary, 'Api validation failed: signOnMode');
   });
 

@@ -7,6 +7,8 @@ import type { AppKey, OidcApp, ScopeGrant } from '../org-records.js';
 export interface AppJsonOrg {
   orgUrl: string;
   orgId: string;
+  /** The ORN partition of the org's cell (`okta`, `oktapreview`). */
+  ornPartition: string;
   signingKey: { kid: string };
 }
 
@@ -56,62 +58,94 @@ export function grantJson(orgUrl: string, app: OidcApp, grant: ScopeGrant): Reco
   };
 }
 
-/** An OIDC app as `/api/v1/apps` returns it (shape of management.yaml `OpenIdConnectApplication`). */
-export function appJson(org: AppJsonOrg, app: OidcApp): Record<string, unknown> {
+/**
+ * An app as `/api/v1/apps` returns it (management.yaml `Application` and the schema of its sign-on mode). The client
+ * secret is shown only when `showSecret` is set (create and update, as at Okta).
+ */
+export function appJson(
+  org: AppJsonOrg,
+  app: OidcApp,
+  options: { showSecret?: boolean } = {},
+): Record<string, unknown> {
   const orgUrl = org.orgUrl;
   const self = `${orgUrl}/api/v1/apps/${app.id}`;
   const lifecycle =
     app.status === 'ACTIVE'
       ? { deactivate: { href: `${self}/lifecycle/deactivate` } }
       : { activate: { href: `${self}/lifecycle/activate` } };
+  const isOidc = app.signOnMode === 'OPENID_CONNECT';
+  const visibility = {
+    autoLaunch: false,
+    autoSubmitToolbar: false,
+    ...app.visibility,
+    hide: { iOS: isOidc, web: isOidc, ...(app.visibility.hide as object | undefined) },
+    appLinks: { [`${app.name}_link`]: !isOidc, ...(app.visibility.appLinks as object | undefined) },
+  };
+  const credentials: Record<string, unknown> = {
+    userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' },
+    signing: { kid: app.keyCredentials[0]?.kid ?? org.signingKey.kid },
+  };
+  if (isOidc) {
+    credentials.oauthClient = {
+      autoKeyRotation: app.autoKeyRotation,
+      client_id: app.id,
+      ...(options.showSecret === true && app.clientSecret !== undefined
+        ? { client_secret: app.clientSecret }
+        : {}),
+      token_endpoint_auth_method: app.tokenEndpointAuthMethod,
+      pkce_required: app.pkceRequired,
+    };
+  } else if (SWA_MODES.has(app.signOnMode)) {
+    credentials.scheme = 'EDIT_USERNAME_AND_PASSWORD';
+    credentials.revealPassword = false;
+  }
+  const settings: Record<string, unknown> = {
+    app: {},
+    // management.yaml types these strings without `nullable`: unset values are left out rather than null.
+    notifications: { vpn: { network: { connection: 'DISABLED' } } },
+    manualProvisioning: false,
+    implicitAssignment: false,
+    notes: {},
+    ...app.settings,
+  };
+  if (isOidc) {
+    settings.oauthClient = {
+      redirect_uris: [],
+      post_logout_redirect_uris: [],
+      issuer_mode: 'DYNAMIC',
+      wildcard_redirect: 'DISABLED',
+      ...app.oauthSettings,
+      response_types: app.responseTypes,
+      grant_types: app.grantTypes,
+      application_type: app.applicationType,
+      dpop_bound_access_tokens: app.dpopBound,
+      jwks: { keys: app.keys.map((k) => ({ id: k.id, status: k.status, ...k.jwk })) },
+    };
+  }
   return {
     id: app.id,
-    orn: `orn:okta:idp:${org.orgId}:apps:oidc_client:${app.id}`,
-    name: 'oidc_client',
+    orn: `orn:${org.ornPartition}:idp:${org.orgId}:apps:${app.name}:${app.id}`,
+    name: app.name,
     label: app.label,
     status: app.status,
     lastUpdated: app.lastUpdated,
     created: app.created,
-    accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null },
-    visibility: {
-      autoLaunch: false,
-      autoSubmitToolbar: false,
-      hide: { iOS: true, web: true },
-      appLinks: { oidc_client_link: false },
-    },
+    accessibility: { selfService: false, ...app.accessibility },
+    visibility,
     features: [],
-    signOnMode: 'OPENID_CONNECT',
-    credentials: {
-      userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' },
-      signing: { kid: org.signingKey.kid },
-      oauthClient: {
-        autoKeyRotation: true,
-        client_id: app.id,
-        token_endpoint_auth_method: app.tokenEndpointAuthMethod,
-        pkce_required: false,
-      },
-    },
-    settings: {
-      app: {},
-      notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
-      manualProvisioning: false,
-      implicitAssignment: false,
-      notes: { admin: null, enduser: null },
-      oauthClient: {
-        client_uri: null,
-        logo_uri: null,
-        redirect_uris: [],
-        response_types: app.responseTypes,
-        grant_types: app.grantTypes,
-        application_type: app.applicationType,
-        issuer_mode: 'DYNAMIC',
-        wildcard_redirect: 'DISABLED',
-        dpop_bound_access_tokens: app.dpopBound,
-        jwks: { keys: app.keys.map((k) => ({ id: k.id, status: k.status, ...k.jwk })) },
-      },
-    },
+    signOnMode: app.signOnMode,
+    credentials,
+    settings,
     _links: {
-      appLinks: [],
+      appLinks: isOidc
+        ? []
+        : [
+            {
+              name: `${app.name}_link`,
+              href: `${orgUrl}/home/${app.name}/${app.id}/${app.name}_link`,
+              type: 'text/html',
+            },
+          ],
       groups: { href: `${self}/groups` },
       users: { href: `${self}/users` },
       ...lifecycle,
@@ -119,3 +153,10 @@ export function appJson(org: AppJsonOrg, app: OidcApp): Record<string, unknown> 
     },
   };
 }
+
+const SWA_MODES: ReadonlySet<string> = new Set([
+  'BROWSER_PLUGIN',
+  'SECURE_PASSWORD_STORE',
+  'AUTO_LOGIN',
+  'BASIC_AUTH',
+]);

@@ -92,6 +92,21 @@ export class ClientRoleStore {
     this.revision++;
   }
 
+  /**
+   * Removes every assignment matching `drop` (of one client, or of all): what a deleted custom role,
+   * resource set, binding or binding member takes with it.
+   */
+  forget(drop: (a: ClientRoleAssignment) => boolean, clientId?: string): void {
+    for (const [id, list] of this.#byClient) {
+      if (clientId !== undefined && id !== clientId) continue;
+      const next = list.filter((a) => !drop(a));
+      if (next.length !== list.length) {
+        this.#byClient.set(id, next);
+        this.revision++;
+      }
+    }
+  }
+
   /** Plain data for `--state FILE`. */
   toJSON(): Record<string, ClientRoleAssignment[]> {
     return Object.fromEntries(this.#byClient);

@@ -53,6 +53,40 @@ export class GroupStore {
     return group;
   }
 
+  /** `PUT /api/v1/groups/{id}`: replaces name and description; names stay unique (E0000001). */
+  replace(id: string, name: string, description: string | null): GroupRecord {
+    const current = this.#groups.get(id);
+    if (current === undefined) throw notFound(id, 'UserGroup');
+    if (name.trim() === '') throw validationFailed('name', ['name: The field cannot be left blank']);
+    for (const g of this.#groups.values()) {
+      if (g.id !== id && g.name.toLowerCase() === name.toLowerCase()) {
+        throw validationFailed('name', [
+          'name: An object with this field already exists in the current organization',
+        ]);
+      }
+    }
+    const next: GroupRecord = { ...current, name, description, lastUpdated: isoTime(this.clock.now()) };
+    this.#groups.set(id, next);
+    return next;
+  }
+
+  /** `DELETE /api/v1/groups/{id}`: the group and its memberships go. */
+  delete(id: string): void {
+    if (!this.#groups.has(id)) throw notFound(id, 'UserGroup');
+    for (const uid of this.#members.get(id) ?? []) this.#userGroups.get(uid)?.delete(id);
+    this.#members.delete(id);
+    this.#groups.delete(id);
+  }
+
+  /** `DELETE /api/v1/groups/{id}/users/{userId}` (idempotent, as Okta's is). */
+  removeMember(groupId: string, userId: string): void {
+    const group = this.#groups.get(groupId);
+    if (group === undefined) throw notFound(groupId, 'UserGroup');
+    if (!this.#members.get(groupId)!.delete(userId)) return;
+    this.#userGroups.get(userId)?.delete(groupId);
+    this.#groups.set(groupId, { ...group, lastMembershipUpdated: isoTime(this.clock.now()) });
+  }
+
   /** Adds a user to a group (idempotent, as Okta's PUT is). */
   addMember(groupId: string, userId: string): void {
     const group = this.#groups.get(groupId);

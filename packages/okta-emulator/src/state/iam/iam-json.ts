@@ -5,6 +5,7 @@
 import { resourceOrn, resourcePath } from './resource-ref.js';
 import { STANDARD_ROLES } from './standard-roles.js';
 import type {
+  BindingMember,
   ClientRoleAssignment,
   CustomRoleRecord,
   GroupRecord,
@@ -34,10 +35,12 @@ export function permissionJson(
   orgUrl: string,
 ): Record<string, unknown> {
   const roleHref = `${orgUrl}/api/v1/iam/roles/${role.id}`;
+  const conditions = role.permissionConditions?.[label];
   return {
     label,
     created: role.created,
     lastUpdated: role.lastUpdated,
+    ...(conditions !== undefined ? { conditions } : {}),
     _links: { role: { href: roleHref }, self: { href: `${roleHref}/permissions/${label}` } },
   };
 }
@@ -65,6 +68,7 @@ export function resourceJson(
   entry: ResourceEntry,
   orgUrl: string,
   orgId: string,
+  ornPartition = 'okta',
 ): Record<string, unknown> {
   const href = `${orgUrl}${resourcePath(entry.ref)}`;
   const links: Record<string, Link> = { self: { href } };
@@ -73,10 +77,21 @@ export function resourceJson(
   links.resource = { href: `${orgUrl}/api/v1/iam/resource-sets/${set.id}/resources/${entry.id}` };
   return {
     id: entry.id,
-    orn: resourceOrn(entry.ref, orgId),
+    orn: resourceOrn(entry.ref, orgId, ornPartition),
+    ...(entry.conditions !== undefined ? { conditions: entry.conditions } : {}),
     created: entry.created,
     lastUpdated: entry.lastUpdated,
     _links: links,
+  };
+}
+
+/** A member of a role binding (management.yaml `ResourceSetBindingMember`): its `irb…` id and the member's URL. */
+export function bindingMemberJson(member: BindingMember): Record<string, unknown> {
+  return {
+    id: member.id,
+    created: member.created,
+    lastUpdated: member.lastUpdated,
+    _links: { self: { href: member.href } },
   };
 }
 

@@ -28,6 +28,8 @@ export interface CustomRoleRecord {
   readonly label: string;
   readonly description: string;
   readonly permissions: readonly string[];
+  /** Conditions per permission (management.yaml `PermissionConditions`): stored and served, not enforced. */
+  readonly permissionConditions?: Readonly<Record<string, ResourceConditions>>;
   readonly created: string;
   readonly lastUpdated: string;
 }
@@ -48,10 +50,15 @@ export interface GroupStoreJson {
   members: Record<string, string[]>;
 }
 
+/** `include`/`exclude` (or Okta's `Include`/`Exclude`) maps of attribute → values, as sent. */
+export type ResourceConditions = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
 /** One resource inside a resource set (`ire…`). */
 export interface ResourceEntry {
   readonly id: string;
   readonly ref: ResourceRef;
+  /** Conditions of the resource (management.yaml `ResourceConditions`): stored and served, not enforced. */
+  readonly conditions?: ResourceConditions;
   readonly created: string;
   readonly lastUpdated: string;
 }

@@ -97,19 +97,23 @@ function parseOrn(value: string, orgId: string): ResourceRef | undefined {
   return undefined;
 }
 
-/** The ORN Okta reports for a resource (partition `okta`). */
-export function resourceOrn(ref: ResourceRef, orgId: string): string {
+/**
+ * The ORN Okta reports for a resource. The partition is the org's cell: `okta` for
+ * production orgs (the default), `oktapreview` for preview orgs.
+ */
+export function resourceOrn(ref: ResourceRef, orgId: string, partition = 'okta'): string {
+  const directory = `orn:${partition}:directory:${orgId}`;
   switch (ref.kind) {
     case 'users':
-      return `orn:okta:directory:${orgId}:users`;
+      return `${directory}:users`;
     case 'user':
-      return `orn:okta:directory:${orgId}:users:${ref.id}`;
+      return `${directory}:users:${ref.id}`;
     case 'groups':
-      return `orn:okta:directory:${orgId}:groups`;
+      return `${directory}:groups`;
     case 'group':
-      return `orn:okta:directory:${orgId}:groups:${ref.id}`;
+      return `${directory}:groups:${ref.id}`;
     case 'group-members':
-      return `orn:okta:directory:${orgId}:groups:${ref.id}:contained_resources`;
+      return `${directory}:groups:${ref.id}:contained_resources`;
     case 'other':
       return ref.orn;
   }

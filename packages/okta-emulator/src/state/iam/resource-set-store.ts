@@ -8,6 +8,7 @@ import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { findByIdOrLabel } from './id-or-label.js';
 import { parseResource, resourceKey, type ResourceRef } from './resource-ref.js';
 import type { ResourceEntry, ResourceSetRecord } from './iam-records.js';
+import { parseConditions } from './conditions.js';
 
 /** Checks that referenced users and groups exist. */
 export interface ResourceExistence {
@@ -151,6 +152,126 @@ export class ResourceSetStore {
     };
     this.#sets.set(next.id, next);
     return next;
+  }
+
+  /** `PUT /api/v1/iam/resource-sets/{id}`: replaces label and description (resources stay, as at Okta). */
+  replace(idOrLabel: string, input: unknown): ResourceSetRecord {
+    const current = this.get(idOrLabel);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('E0000003');
+    const body = input as Record<string, unknown>;
+    const causes: string[] = [];
+    if (typeof body.label !== 'string' || body.label.trim() === '')
+      causes.push('label: The field cannot be left blank');
+    if (typeof body.description !== 'string' || body.description.trim() === '')
+      causes.push('description: The field cannot be left blank');
+    if (causes.length > 0) throw validationFailed(causes[0]!.split(':')[0]!, causes);
+    if ([...this.#sets.values()].some((s) => s !== current && s.label === body.label)) {
+      throw validationFailed('label', ['label: A resource set with the same label already exists']);
+    }
+    const next: ResourceSetRecord = {
+      ...current,
+      label: body.label as string,
+      description: body.description as string,
+      lastUpdated: isoTime(this.clock.now()),
+    };
+    this.#sets.set(next.id, next);
+    return next;
+  }
+
+  /** `DELETE /api/v1/iam/resource-sets/{id}` (its bindings go with it). */
+  delete(idOrLabel: string): ResourceSetRecord {
+    const current = this.get(idOrLabel);
+    this.#sets.delete(current.id);
+    return current;
+  }
+
+  /** `POST /resource-sets/{id}/resources` with `{resourceOrnOrUrl, conditions?}`: adds one resource. */
+  addResource(idOrLabel: string, input: unknown): { set: ResourceSetRecord; entry: ResourceEntry } {
+    const current = this.get(idOrLabel);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('E0000003');
+    const body = input as Record<string, unknown>;
+    const [ref] = this.#parseResources([body.resourceOrnOrUrl], 'resourceOrnOrUrl');
+    const conditions = parseConditions(body.conditions);
+    const key = resourceKey(ref!, this.orgId);
+    if (current.resources.some((e) => resourceKey(e.ref, this.orgId) === key)) {
+      throw validationFailed('resourceOrnOrUrl', [
+        'resourceOrnOrUrl: The resource is already in the resource set',
+      ]);
+    }
+    const now = isoTime(this.clock.now());
+    const entry: ResourceEntry = {
+      id: oktaId(this.random, 'ire'),
+      ref: ref!,
+      created: now,
+      lastUpdated: now,
+      ...(conditions !== undefined ? { conditions } : {}),
+    };
+    const next: ResourceSetRecord = {
+      ...current,
+      resources: [...current.resources, entry],
+      lastUpdated: now,
+    };
+    this.#sets.set(next.id, next);
+    return { set: next, entry };
+  }
+
+  /** A resource of a set by its `ire…` id (404 otherwise). */
+  resource(idOrLabel: string, resourceId: string): { set: ResourceSetRecord; entry: ResourceEntry } {
+    const set = this.get(idOrLabel);
+    const entry = set.resources.find((e) => e.id === resourceId);
+    if (entry === undefined) throw notFound(resourceId, 'ResourceSetResource');
+    return { set, entry };
+  }
+
+  /** `PUT /resource-sets/{id}/resources/{resourceId}` with `{conditions}`. */
+  replaceResource(idOrLabel: string, resourceId: string, input: unknown): ResourceEntry {
+    const { set, entry } = this.resource(idOrLabel, resourceId);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('E0000003');
+    const conditions = parseConditions((input as Record<string, unknown>).conditions);
+    const now = isoTime(this.clock.now());
+    const { conditions: _old, ...rest } = entry;
+    const updated: ResourceEntry = {
+      ...rest,
+      lastUpdated: now,
+      ...(conditions !== undefined ? { conditions } : {}),
+    };
+    this.#sets.set(set.id, {
+      ...set,
+      resources: set.resources.map((e) => (e === entry ? updated : e)),
+      lastUpdated: now,
+    });
+    return updated;
+  }
+
+  /** `DELETE /resource-sets/{id}/resources/{resourceId}`. */
+  deleteResource(idOrLabel: string, resourceId: string): void {
+    const { set, entry } = this.resource(idOrLabel, resourceId);
+    this.#sets.set(set.id, {
+      ...set,
+      resources: set.resources.filter((e) => e !== entry),
+      lastUpdated: isoTime(this.clock.now()),
+    });
+  }
+
+  /** `DELETE /resource-sets/{id}/bindings/{roleId}/members/{memberId}` (an emptied binding stays). */
+  unbindMember(idOrLabel: string, roleId: string, memberId: string): void {
+    const set = this.get(idOrLabel);
+    const members = set.bindings[roleId];
+    if (members === undefined) throw notFound(roleId, 'Binding');
+    if (!members.some((m) => m.id === memberId)) throw notFound(memberId, 'BindingMember');
+    this.#sets.set(set.id, {
+      ...set,
+      bindings: { ...set.bindings, [roleId]: members.filter((m) => m.id !== memberId) },
+      lastUpdated: isoTime(this.clock.now()),
+    });
+  }
+
+  /** `DELETE /resource-sets/{id}/bindings/{roleId}`. */
+  unbind(idOrLabel: string, roleId: string): void {
+    const set = this.get(idOrLabel);
+    if (set.bindings[roleId] === undefined) throw notFound(roleId, 'Binding');
+    const { [roleId]: _gone, ...rest } = set.bindings;
+    this.#sets.set(set.id, { ...set, bindings: rest, lastUpdated: isoTime(this.clock.now()) });
   }
 
   /** Restores a saved set. */

@@ -77,9 +77,9 @@ export function listUsers(
       if (users.length >= limit) break;
       if (user.status === 'DEPROVISIONED' || (visible !== null && !visible(user))) continue;
       if (
-        startsWith(user.profile.firstName, prefix) ||
-        startsWith(user.profile.lastName, prefix) ||
-        startsWith(user.profile.email, prefix)
+        startsWith(asText(user.profile.firstName), prefix) ||
+        startsWith(asText(user.profile.lastName), prefix) ||
+        startsWith(asText(user.profile.email), prefix)
       ) {
         users.push(user);
       }
@@ -165,4 +165,9 @@ function compareToCursor(
     return (key < probe.key ? -1 : 1) * sign;
   }
   return user.id < probe.id ? -1 : user.id > probe.id ? 1 : 0;
+}
+
+/** A base attribute's value as text (base attributes are strings; anything else counts as absent). */
+function asText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -2,7 +2,7 @@
  * How a user renders in the Users API: Okta's user object with its `_links`, cached per record, and the
  * user's ETag.
  */
-import type { UserRecord, UserStatus } from './user-record.js';
+import type { ProfileValue, UserRecord, UserStatus } from './user-record.js';
 
 /** A HAL link as Okta renders it. */
 export interface HrefLink {
@@ -21,7 +21,7 @@ export interface UserJson {
   lastUpdated: string;
   passwordChanged: string | null;
   type: { id: string };
-  profile: Record<string, string | null>;
+  profile: Record<string, ProfileValue>;
   credentials: {
     password?: Record<string, never>;
     recovery_question?: { question: string };

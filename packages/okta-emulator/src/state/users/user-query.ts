@@ -12,6 +12,8 @@ export type UserPredicate = (user: UserRecord) => boolean;
 export type QueryDialect = 'filter' | 'search';
 
 type Value = string | number | boolean | null;
+/** A parsed `filter`/`search` expression (shared with the groups query, `state/iam/group-query.ts`). */
+export type QueryNode = Node;
 type Node =
   | { kind: 'cmp'; attr: string; op: string; value: Value }
   | { kind: 'pr'; attr: string }
@@ -171,8 +173,10 @@ function literal(tok: Token & { v: string }): Value {
 /** Reads an attribute path of a user; undefined when absent. Paths are case-sensitive (management.yaml). */
 export function userAttribute(user: UserRecord, attr: string): string | null | undefined {
   if (attr.startsWith('profile.')) {
+    // Search compares text: a custom number or boolean compares as its string, a list not at all.
     const v = user.profile[attr.slice(8)];
-    return v;
+    if (v === undefined || v === null || typeof v === 'string') return v;
+    return Array.isArray(v) ? undefined : String(v);
   }
   switch (attr) {
     case 'id':
@@ -299,6 +303,16 @@ function dateComparison(attr: string, op: string, target: number): UserPredicate
 }
 
 /**
+ * Parses a `filter` or `search` expression into its syntax tree; bad syntax or an over-long or too deep
+ * expression throws E0000031 "Invalid search criteria.".
+ * @example parseQueryExpression('profile.name sw "Eng"')
+ */
+export function parseQueryExpression(expression: string): QueryNode {
+  if (expression.length === 0 || expression.length > MAX_QUERY_LENGTH) throw invalid();
+  return new Parser(tokenize(expression)).parse();
+}
+
+/**
  * Parses and compiles a `filter` or `search` expression into a predicate. Operators are
  * case-insensitive, attribute names case-sensitive; `filter` compares values case-sensitively and allows
  * only `eq` (plus `gt/ge/lt/le` on `lastUpdated`); `search` compares strings case-insensitively and
@@ -307,8 +321,7 @@ function dateComparison(attr: string, op: string, target: number): UserPredicate
  * @example compileUserQuery('profile.lastName eq "Smith" and status eq "ACTIVE"', 'search')
  */
 export function compileUserQuery(expression: string, dialect: QueryDialect): UserPredicate {
-  if (expression.length === 0 || expression.length > MAX_QUERY_LENGTH) throw invalid();
-  return compileNode(new Parser(tokenize(expression)).parse(), dialect);
+  return compileNode(parseQueryExpression(expression), dialect);
 }
 
 /** A comparator for `sortBy`/`sortOrder` on search results: by the attribute (absent last), then by id. */

@@ -17,8 +17,11 @@ export const USER_STATUSES = [
 /** A user's lifecycle status. */
 export type UserStatus = (typeof USER_STATUSES)[number];
 
-/** Profile attribute values: the default schema only holds strings (or null to clear). */
-export type ProfileValue = string | null;
+/**
+ * Profile attribute values: the base attributes of the default schema hold strings (or null to clear);
+ * custom attributes hold their declared JSON type (string, number, integer, boolean, array of strings).
+ */
+export type ProfileValue = string | number | boolean | readonly string[] | null;
 
 /** A user profile: the default schema's attributes that are set (see {@link PROFILE_ATTRIBUTES}). */
 export type UserProfile = Record<string, ProfileValue>;

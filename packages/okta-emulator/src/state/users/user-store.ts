@@ -6,7 +6,8 @@ import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed } from '../../lib/errors.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { type UserProfile, type UserRecord, type UserStatus } from './user-record.js';
-import { summaryField, validateProfile, type UserWriteBody } from './user-validation.js';
+import { normalizeProfile, summaryField, validateProfile, type UserWriteBody } from './user-validation.js';
+import type { CustomAttributeDefinition } from './user-schema.js';
 
 /** Options for {@link UserStore.create}. */
 export interface CreateUserInput extends UserWriteBody {
@@ -32,6 +33,8 @@ export class UserStore {
     private readonly random: SeededRandom,
     /** The default user type (`oty…`). */
     readonly defaultTypeId: string,
+    /** The custom attributes of the default user schema, read on every write. */
+    private readonly customAttributes: () => Readonly<Record<string, CustomAttributeDefinition>> = () => ({}),
   ) {}
 
   /** Number of stored users (every status). */
@@ -99,9 +102,13 @@ export class UserStore {
     }
   }
 
-  #validate(profile: UserProfile): void {
-    const causes = validateProfile(profile);
+  /** Checks a complete profile against the default schema and its custom attributes; returns it normalised. */
+  #validate(raw: UserProfile): UserProfile {
+    const custom = this.customAttributes();
+    const profile = normalizeProfile(raw, custom);
+    const causes = validateProfile(profile, custom);
     if (causes.length > 0) throw validationFailed(summaryField(causes), causes);
+    return profile;
   }
 
   /**
@@ -110,9 +117,8 @@ export class UserStore {
    * activation) — Okta's lifecycle, see docs/emulator-coverage.md.
    */
   create(input: CreateUserInput): UserRecord {
-    const profile = { ...input.profile };
-    this.#validate(profile);
-    this.#assertLoginFree(profile.login!, null);
+    const profile = this.#validate({ ...input.profile });
+    this.#assertLoginFree(profile.login as string, null);
     if (input.typeId !== undefined && input.typeId !== this.defaultTypeId) {
       throw validationFailed('type', ['type: The user type does not exist']);
     }
@@ -201,9 +207,10 @@ export class UserStore {
     }
     let profile: UserProfile = current.profile as UserProfile;
     if (body.profile !== undefined) {
-      profile = mode === 'partial' ? { ...current.profile, ...body.profile } : { ...body.profile };
-      this.#validate(profile);
-      this.#assertLoginFree(profile.login!, id);
+      profile = this.#validate(
+        mode === 'partial' ? { ...current.profile, ...body.profile } : { ...body.profile },
+      );
+      this.#assertLoginFree(profile.login as string, id);
     }
     const now = this.#now();
     const next: UserRecord = {

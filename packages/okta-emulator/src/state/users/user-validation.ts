@@ -4,10 +4,11 @@
  */
 import { type OktaApiError, validationFailed, problem } from '../../lib/errors.js';
 import { PROFILE_ATTRIBUTES, type UserProfile } from './user-record.js';
+import { checkCustomValue, type CustomAttributeDefinition } from './user-schema.js';
 
 /** A user write request after structural checks (management.yaml `CreateUserRequest` / `UpdateUserRequest`). */
 export interface UserWriteBody {
-  /** Present when the body had `profile`; values are strings or null (null clears on a partial update). */
+  /** Present when the body had `profile`; values as sent (null clears on a partial update); see {@link normalizeProfile}. */
   profile?: UserProfile;
   /** A new password value (never stored, only recorded as set). */
   password?: string;
@@ -53,8 +54,15 @@ export function parseUserWriteBody(body: unknown, mode: 'create' | 'update'): Us
     const profile: UserProfile = {};
     const causes: string[] = [];
     for (const [name, value] of Object.entries(body.profile)) {
-      if (value === null || typeof value === 'string') profile[name] = value;
-      else if (typeof value === 'number' || typeof value === 'boolean') profile[name] = String(value);
+      if (
+        value === null ||
+        typeof value === 'string' ||
+        typeof value === 'number' ||
+        typeof value === 'boolean'
+      )
+        profile[name] = value;
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        profile[name] = [...(value as string[])];
       else causes.push(`${name}: Does not match required type`);
     }
     if (causes.length > 0) throw validationFailed(causes[0]!.split(':')[0]!, causes);
@@ -117,26 +125,39 @@ export function parseUserWriteBody(body: unknown, mode: 'create' | 'update'): Us
  * an email address" are Okta's (seen on real orgs); the length/pattern texts are this emulator's.
  * @example validateProfile({ login: 'ada@example.com' }) // -> ['firstName: The field cannot be left blank', ...]
  */
-export function validateProfile(profile: Readonly<UserProfile>): string[] {
+export function validateProfile(
+  profile: Readonly<UserProfile>,
+  custom: Readonly<Record<string, CustomAttributeDefinition>> = {},
+): string[] {
   const causes: string[] = [];
   for (const name of ['login', 'firstName', 'lastName', 'email']) {
     const value = profile[name];
-    if (value === undefined || value === null || value.trim() === '')
+    if (typeof value !== 'string' || value.trim() === '')
       causes.push(`${name}: The field cannot be left blank`);
   }
   const login = profile.login;
   if (typeof login === 'string' && login.trim() !== '' && !EMAIL_PATTERN.test(login)) {
     causes.push('login: Username must be in the form of an email address');
-  } else if (login === undefined || login === null || login.trim() === '') {
+  } else if (typeof login !== 'string' || login.trim() === '') {
     causes.push('login: Username must be in the form of an email address');
   }
   for (const [name, value] of Object.entries(profile)) {
     const attribute = PROFILE_ATTRIBUTES[name];
     if (attribute === undefined) {
-      causes.push(`Property name '${name}' is not defined in profile`);
+      const definition = Object.hasOwn(custom, name) ? custom[name] : undefined;
+      if (definition === undefined) {
+        causes.push(`Property name '${name}' is not defined in profile`);
+        continue;
+      }
+      const cause = checkCustomValue(definition, name, value);
+      if (cause !== undefined) causes.push(cause);
       continue;
     }
     if (value === null || value === '') continue;
+    if (typeof value !== 'string') {
+      causes.push(`${name}: Does not match required type`);
+      continue;
+    }
     if (attribute.email && name !== 'login' && !EMAIL_PATTERN.test(value))
       causes.push(`${name}: Does not match required pattern`);
     if (attribute.maxLength !== undefined && value.length > attribute.maxLength)
@@ -145,6 +166,23 @@ export function validateProfile(profile: Readonly<UserProfile>): string[] {
       causes.push(`${name}: The field is too short`);
   }
   return causes;
+}
+
+/**
+ * Base attributes are strings: a number or boolean sent for one is kept as its string (as before custom
+ * attributes existed); custom attributes keep their JSON type. Returns a new profile.
+ * @example normalizeProfile({ firstName: 1 }, {}) // { firstName: '1' }
+ */
+export function normalizeProfile(
+  profile: Readonly<UserProfile>,
+  custom: Readonly<Record<string, CustomAttributeDefinition>>,
+): UserProfile {
+  const out: UserProfile = {};
+  for (const [name, value] of Object.entries(profile)) {
+    const isBase = Object.hasOwn(PROFILE_ATTRIBUTES, name) || !Object.hasOwn(custom, name);
+    out[name] = isBase && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
+  }
+  return out;
 }
 
 /** The field an E0000001 summary names: the text before the first colon of the first cause. */
