@@ -14,7 +14,7 @@ import { STANDARD_ROLES } from '../../src/state/iam/standard-roles.js';
 import { makeUser } from '../helpers/users.js';
 import { testClock, testState } from '../helpers/management-app.js';
 
-void describe('permission implication', () => {
+void describe('permission implication (facts §6.2)', () => {
   void test('okta.users.manage covers every okta.users.* permission; userprofile.manage does not cover read', () => {
     assert.ok(grants(new Set(['okta.users.manage']), 'okta.users.read'));
     assert.ok(grants(new Set(['okta.users.manage']), 'okta.users.userprofile.manage'));
@@ -39,7 +39,7 @@ void describe('permission implication', () => {
   });
 });
 
-void describe('access decisions over resource sets (Okta's documentation, §6.3)', () => {
+void describe('access decisions over resource sets (facts §6, §6.3)', () => {
   const state = testState({ clock: testClock(), orgUrl: 'https://x', seed: 1 });
   const inGroup = makeUser({ id: '00uINGROUP0000000000' });
   const single = makeUser({ id: '00uSINGLE00000000000' });

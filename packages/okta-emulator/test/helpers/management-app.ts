@@ -85,6 +85,17 @@ export function serviceApp(id: string): OidcApp {
     dpopBound: false,
     keys: [],
     grants: [],
+    signOnMode: 'OPENID_CONNECT',
+    name: 'oidc_client',
+    accessibility: {},
+    visibility: {},
+    settings: {},
+    pkceRequired: false,
+    autoKeyRotation: true,
+    oauthSettings: {},
+    keyCredentials: [],
+    appUsers: [],
+    appGroups: [],
   };
 }
 
@@ -198,7 +209,7 @@ export function body<T = unknown>(res: LightMyRequestResponse): T {
   }
 }
 
-/** The Okta error shape: code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
+/** The Okta error shape (facts §4): code, summary, errorLink = code, errorId 'oae' + 22 chars, causes. */
 export function assertOktaError(
   res: LightMyRequestResponse,
   status: number,

@@ -4,7 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import yaml from 'js-yaml';
 
-/** Okta's Management API description (management.yaml), unchanged. */
+/** Okta's Management API description (SPEC-M), unchanged. */
 export const MANAGEMENT_YAML = fileURLToPath(new URL('../../reference/management.yaml', import.meta.url));
 
 const AJV_FORMATS = new Set([
@@ -93,7 +93,7 @@ export function convertSchema(node: unknown, notes: ConversionNotes): unknown {
   return out;
 }
 
-/** Validators for components of management.yaml, built once per test file (parsing the 3.4 MB YAML takes a moment). */
+/** Validators for components of SPEC-M, built once per test file (parsing the 3.4 MB YAML takes a moment). */
 export interface SpecValidators {
   validator(component: string): ValidateFunction;
   propertyNames(component: string): string[];

@@ -16,7 +16,7 @@ function files(path: string): string[] {
   return readdirSync(full).flatMap((name) => files(join(path, name)));
 }
 
-void describe('Okta error objects of the management half', () => {
+void describe('Okta error objects of the management half (facts §4)', () => {
   void test('§4 every E-code the management sources emit exists in error-codes.json', () => {
     const catalogue = JSON.parse(readFileSync(CATALOGUE, 'utf8')) as {
       errors: { errorCode: string; statusCode: number }[];

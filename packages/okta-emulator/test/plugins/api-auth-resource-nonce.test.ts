@@ -1,5 +1,5 @@
 /**
- * The opt-in resource-server nonce mode (RFC 9449 §9). Okta does not require nonces at `/api/v1`, so
+ * The opt-in resource-server nonce mode (RFC 9449 §9). Okta does not require nonces at `/api/v1` (facts §2.4), so
  * the mode is off by default; when on, a DPoP-bound API request whose proof lacks the current (or previous)
  * nonce gets 401, an empty body, a `use_dpop_nonce` challenge and a `DPoP-Nonce` header.
  */
@@ -59,7 +59,7 @@ const post = (h: Harness, payload: object) =>
   h.emu.app.inject({ method: 'POST', url: '/__emulator/dpop/resource-nonce', payload });
 
 void describe('resource-server DPoP nonces (opt-in, RFC 9449 §9)', () => {
-  void describe('off (default, as at Okta: Okta's documentation)', () => {
+  void describe('off (default, as at Okta: facts §2.4)', () => {
     let s: Setup;
     before(async () => {
       s = await setup();

@@ -19,7 +19,7 @@ import {
 const ALGS = 'algs="RS256 RS384 RS512 ES256 ES384 ES512"';
 const PROBE = '/api/v1/__probe/:id';
 
-/** The challenge Okta sends for a DPoP failure at /api/v1. */
+/** The challenge Okta sends for a DPoP failure at /api/v1 (facts §2.4). */
 function dpopChallenge(error: string, description: string, resource: string): string {
   return (
     `DPoP ${ALGS}, authorization_uri="http://127.0.0.1:8080/oauth2/v1/authorize", realm="http://127.0.0.1:8080", ` +

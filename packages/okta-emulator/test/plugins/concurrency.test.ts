@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertOktaError, buildManagementApp, SSWS } from '../helpers/management-app.js';
 
-void describe('concurrency limit', () => {
+void describe('concurrency limit (facts §5)', () => {
   void test('§5 over the in-flight limit: 429 with X-Rate-Limit-Limit 0 and Remaining 0; slots come back', async () => {
     const waiting: (() => void)[] = [];
     const sleep = () => new Promise<void>((resolve) => waiting.push(resolve));

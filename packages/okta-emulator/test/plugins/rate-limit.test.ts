@@ -14,7 +14,7 @@ import {
   testState,
 } from '../helpers/management-app.js';
 
-void describe('rate limits', () => {
+void describe('rate limits (facts §5)', () => {
   void test('bucketOf maps routes to Okta-style buckets; keys and well-known are unlimited', () => {
     assert.equal(bucketOf('GET', '/api/v1/users'), 'GET|POST /api/v1/users');
     assert.equal(bucketOf('POST', '/api/v1/users'), 'GET|POST /api/v1/users');

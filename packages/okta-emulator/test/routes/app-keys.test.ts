@@ -22,7 +22,7 @@ interface KeyJson {
   _links: Record<string, { href: string; hints: { allow: string[] } }>;
 }
 
-void describe('App JWKS: /api/v1/apps/{appId}/credentials/jwks', () => {
+void describe('App JWKS: /api/v1/apps/{appId}/credentials/jwks (facts §7)', () => {
   let h: Harness;
   let app: TestApp;
   let admin: Record<string, string>;

@@ -15,7 +15,7 @@ const ADMIN_CLIENT = '0oaservice00000000002';
 const ORGADMIN_CLIENT = '0oaorgadmin000000001';
 const JSON_SSWS = { ...SSWS, 'content-type': 'application/json' };
 
-void describe('IAM: custom roles, resource sets, client role assignments (Okta's documentation–§6.3)', () => {
+void describe('IAM: custom roles, resource sets, client role assignments (facts §6.1–§6.3)', () => {
   let t: TestApp;
   let groupId: string;
   before(async () => {

@@ -14,7 +14,7 @@ import {
 import { assertOktaError } from '../helpers/management-app.js';
 
 /** End to end through buildEmulator: real service apps, real tokens, the platform's API-auth hook. */
-void describe('management APIs end to end with real tokens (Okta's documentation, §4.1, §6)', () => {
+void describe('management APIs end to end with real tokens (facts §3, §4.1, §6)', () => {
   let h: Harness;
   before(async () => {
     h = await harness({ seedUsers: 25, seed: 21, quotas: { '/oauth2/v1/token': 50 } });

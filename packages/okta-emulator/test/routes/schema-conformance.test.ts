@@ -9,10 +9,7 @@ const JSON_SSWS = { ...SSWS, 'content-type': 'application/json' };
 
 function check(v: ValidateFunction, value: unknown, what: string): void {
   const ok = v(value);
-  assert.ok(
-    ok,
-    `${what} does not match management.yaml: ${JSON.stringify(v.errors, null, 1)?.slice(0, 1500)}`,
-  );
+  assert.ok(ok, `${what} does not match SPEC-M: ${JSON.stringify(v.errors, null, 1)?.slice(0, 1500)}`);
 }
 
 /** Top-level keys of a response must be declared by the component (the spec leaves objects open, so ajv alone would not notice extras). */
@@ -22,7 +19,7 @@ function onlyDeclared(spec: SpecValidators, component: string, value: Record<str
     assert.ok(declared.has(key), `${component} does not declare "${key}"`);
 }
 
-void describe('response schemas conform to management.yaml management.yaml (ajv)', () => {
+void describe('response schemas conform to SPEC-M management.yaml (ajv)', () => {
   let spec: SpecValidators;
   let t: TestApp;
   before(async () => {

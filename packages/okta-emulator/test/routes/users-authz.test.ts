@@ -16,7 +16,7 @@ const NOROLE_CLIENT = '0oanorole00000000001';
 const GROUPOBJ_CLIENT = '0oagroupobj000000001';
 const BOTH = ['okta.users.read', 'okta.users.manage'];
 
-void describe('users authorization: scope AND admin role AND resource set (Okta's documentation, §6)', () => {
+void describe('users authorization: scope AND admin role AND resource set (facts §4.1, §6)', () => {
   let t: TestApp;
   let member: string;
   let outsider: string;

@@ -39,7 +39,7 @@ function links(res: { headers: Record<string, unknown> }): Record<string, string
   return out;
 }
 
-void describe('users routes (Users API, Okta's documentation)', () => {
+void describe('users routes (Users API, facts §3)', () => {
   let t: TestApp;
   before(async () => {
     t = await buildManagementApp({ seedUsers: 45, seed: 11 });

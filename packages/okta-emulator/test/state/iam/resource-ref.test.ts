@@ -5,7 +5,7 @@ import { parseResource, resourceOrn, resourcePath } from '../../../src/state/iam
 const ORG_ID = '00o1abcdefghijklmnop';
 const GID = '00guaxWZ0AOa5NFAj0g3';
 
-void describe('resource-set resources: REST URL and ORN forms', () => {
+void describe('resource-set resources: REST URL and ORN forms (facts §6.3)', () => {
   void test('§6.3 URL forms: all users, one group object, the members of a group, all groups', () => {
     assert.deepEqual(parseResource('https://x.okta.com/api/v1/users', ORG_ID), { kind: 'users' });
     assert.deepEqual(parseResource(`https://x.okta.com/api/v1/groups/${GID}`, ORG_ID), {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { OktaApiError } from '../../../src/lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../../src/state/users/cursor.js';
 
-void describe('after cursors', () => {
+void describe('after cursors (facts §3.2)', () => {
   void test('§3.2 id cursors look like the real ones: one-character prefix plus the user id', () => {
     const c = encodeCursor({ kind: 'id', id: '00uy334yosnwut9j30h7' });
     assert.equal(c, '000uy334yosnwut9j30h7');

@@ -5,7 +5,7 @@ import { makeUser } from '../../helpers/users.js';
 
 const ctx = { orgUrl: 'https://dev-1.okta.com', schemaId: 'osc1abcdefghijklmnop' };
 
-void describe('user object factory', () => {
+void describe('user object factory (facts §3.5)', () => {
   void test('§3.5 key order and shape: nullable timestamps present as null, type.id, password {} and provider', () => {
     const json = toUserJson(makeUser({ lastLogin: null }), ctx, false);
     assert.deepEqual(Object.keys(json), [
@@ -30,7 +30,7 @@ void describe('user object factory', () => {
     });
   });
 
-  void test('users without a password have no credentials.password (management.yaml create examples); recovery question shown without answer', () => {
+  void test('users without a password have no credentials.password (SPEC-M create examples); recovery question shown without answer', () => {
     const json = toUserJson(
       makeUser({ hasPassword: false, recoveryQuestion: 'Favourite colour?' }),
       ctx,

@@ -31,7 +31,7 @@ function rejects(expr: string, dialect: 'filter' | 'search'): void {
   );
 }
 
-void describe('filter', () => {
+void describe('filter (facts §3.2)', () => {
   void test('§3.2 filter: eq on the listed fields, and/or, parentheses; values case-sensitive, operators not', () => {
     assert.deepEqual(matches('status eq "ACTIVE"', 'filter'), ['Isaac']);
     assert.deepEqual(matches('status EQ "ACTIVE"', 'filter'), ['Isaac']);
@@ -72,7 +72,7 @@ void describe('filter', () => {
   });
 });
 
-void describe('search', () => {
+void describe('search (facts §3.2)', () => {
   void test('§3.2 search: any profile attribute, string values case-insensitive, sw/co/pr', () => {
     assert.deepEqual(matches('profile.department eq "math"', 'search'), ['Ada']);
     assert.deepEqual(matches('profile.lastName sw "LOVE"', 'search'), ['Ada']);

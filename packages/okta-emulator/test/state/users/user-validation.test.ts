@@ -17,7 +17,7 @@ const code = (fn: () => unknown): string => {
   return 'none';
 };
 
-void describe('user write bodies and profile validation (Okta's documentation–§3.6)', () => {
+void describe('user write bodies and profile validation (facts §3.4–§3.6)', () => {
   void test('guide troubleshooting: firstName outside "profile" is E0000003; so are wrong container types', () => {
     assert.equal(
       code(() => parseUserWriteBody({ firstName: 'Ada' }, 'update')),
