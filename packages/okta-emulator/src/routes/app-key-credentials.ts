@@ -47,7 +47,7 @@ export function registerAppKeyCredentialRoutes(app: FastifyInstance, state: Emul
         ],
       });
     }
-    await ensureKeyCredential(state, target);
+    // No lazy default key first: an OIDC app's first generated key is its first key (one RSA generation).
     const key = await newKeyCredential(state, target, years);
     target.keyCredentials.push(key);
     return reply.code(201).send(appKeyJson(key));
