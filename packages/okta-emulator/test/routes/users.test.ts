@@ -138,7 +138,7 @@ void describe('users routes (Users API, facts §3)', () => {
 
   void test('§3.2 q is a startsWith match on firstName/lastName/email, default limit 10, no next link, no DEPROVISIONED', async () => {
     const someone = [...t.state.users.all()].find((u) => u.status === 'ACTIVE')!;
-    const prefix = someone.profile.lastName!.slice(0, 2);
+    const prefix = String(someone.profile.lastName).slice(0, 2);
     const res = await get(`/api/v1/users?q=${encodeURIComponent(prefix.toLowerCase())}`);
     const users = body<UserJson[]>(res);
     assert.ok(users.length > 0 && users.length <= 10);
@@ -206,9 +206,11 @@ void describe('users routes (Users API, facts §3)', () => {
     assert.equal(json._links.deactivate!.method, 'POST');
     assert.ok(json._links.schema && json._links.type && json._links.resetPassword);
     assert.deepEqual(json.credentials.password, {});
-    const byLogin = body<UserJson>(await get(`/api/v1/users/${encodeURIComponent(user.profile.login!)}`));
+    const byLogin = body<UserJson>(
+      await get(`/api/v1/users/${encodeURIComponent(String(user.profile.login))}`),
+    );
     assert.equal(byLogin.id, user.id);
-    const short = user.profile.login!.split('@')[0]!;
+    const short = String(user.profile.login).split('@')[0]!;
     const byShort = body<UserJson>(await get(`/api/v1/users/${short}`));
     assert.equal(byShort.id, user.id);
   });

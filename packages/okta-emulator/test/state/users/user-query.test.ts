@@ -20,7 +20,7 @@ const ada = makeUser({
 
 function matches(expr: string, dialect: 'filter' | 'search'): string[] {
   const p = compileUserQuery(expr, dialect);
-  return [isaac, ada].filter(p).map((u) => u.profile.firstName!);
+  return [isaac, ada].filter(p).map((u) => String(u.profile.firstName));
 }
 
 function rejects(expr: string, dialect: 'filter' | 'search'): void {
