@@ -2,12 +2,14 @@
  * `createOktaClient(options)`: validates the options, loads the key, and wires one transport, one token provider,
  * the Users API and one metrics instance. One client per process (per org and app); `close()` it on shutdown.
  */
-import { createDpopProver } from './auth/dpop.js';
+import { checkSeparateKey, createDpopProver, importDpopKey } from './auth/dpop.js';
 import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
+import { ServerClock } from './auth/server-clock.js';
 import { TokenProvider } from './auth/token-provider.js';
 import { resolveConfig, type OktaClientOptions, type ResolvedConfig } from './config.js';
 import { defaultDeps } from './deps.js';
 import { createTransport, type OktaTransport } from './http/transport.js';
+import type { CloseOptions } from './http/types.js';
 import { createSafeLogger } from './observability/logger.js';
 import { Metrics, type MetricsSnapshot } from './observability/metrics.js';
 import { UsersApi } from './users/users-api.js';
@@ -37,8 +39,13 @@ export interface OktaClient {
   readonly signingKey: SigningKey;
   /** A copy of the counters: token fetches and latency, cache hits and misses, responses by class, retries. */
   metrics(): MetricsSnapshot;
-  /** Stop background token refreshes and close connections. Later calls reject with ClosedError. */
-  close(): Promise<void>;
+  /**
+   * Stop background token refreshes and close connections; later calls reject with ClosedError. By default the
+   * close is graceful: calls waiting to retry stop with ClosedError, and requests already on the wire finish (up
+   * to their timeouts) before the connections close. `{ force: true }` aborts the requests in flight at once
+   * (their callers get ClosedError) and destroys the sockets.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -65,6 +72,8 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
   const logger = createSafeLogger(config.logger);
   const deps = defaultDeps({ ...config.deps, logger });
   const metrics = new Metrics();
+  // The server's clock as learnt from its Date header: assertions and DPoP proofs are signed on it.
+  const serverClock = new ServerClock(deps.clock);
   const transport = createTransport(config.transport, {
     clock: deps.clock,
     sleep: deps.sleep,
@@ -72,15 +81,25 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     metrics,
     logger,
   });
-  // Read a DPoP key file now, so a missing or loose file fails at start like the client key does.
+  // Import and check a given DPoP key now (file, PEM, JWK or KeyObject; algorithm; not the client key), so a bad
+  // key fails at start like the client key does. A generated key is made on first use.
   const dpopKey =
-    config.dpop.keyPath === undefined
-      ? config.dpop.key
-      : readPrivateKeyFile(
-          config.dpop.keyPath,
-          config.allowInsecureKeyFile,
-          'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
-        );
+    config.dpop.mode === false
+      ? undefined
+      : config.dpop.keyPath !== undefined
+        ? importDpopKey(
+            readPrivateKeyFile(
+              config.dpop.keyPath,
+              config.allowInsecureKeyFile,
+              'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
+            ),
+            config.dpop.alg,
+            `The DPoP key file ${config.dpop.keyPath}`,
+          )
+        : config.dpop.key !== undefined
+          ? importDpopKey(config.dpop.key, config.dpop.alg, 'dpop.key')
+          : undefined;
+  if (dpopKey !== undefined) checkSeparateKey(dpopKey.thumbprint, signingKey.thumbprint);
   const tokens = new TokenProvider({
     transport,
     tokenEndpoint: config.tokenEndpoint,
@@ -95,12 +114,14 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
         ? undefined
         : () =>
             createDpopProver({
-              key: dpopKey,
+              loaded: dpopKey,
               alg: config.dpop.alg,
               clientAuthThumbprint: signingKey.thumbprint,
-              deps: { clock: deps.clock, uuid: deps.uuid },
+              deps: { clock: serverClock.now, uuid: deps.uuid },
             }),
     refreshAheadSeconds: config.refreshAheadSeconds,
+    refreshIdleSeconds: config.refreshIdleSeconds,
+    serverClock,
     requireAllScopes: config.requireAllScopes,
     metrics,
     deps,
@@ -130,11 +151,10 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     config: Object.freeze(publicConfig),
     signingKey,
     metrics: () => metrics.snapshot(),
-    close: () => {
-      closing ??= (async () => {
-        tokens.close();
-        await transport.close();
-      })();
+    close: (options: CloseOptions = {}) => {
+      tokens.close();
+      if (options.force === true) return transport.close({ force: true });
+      closing ??= transport.close();
       return closing;
     },
   };

@@ -8,6 +8,7 @@ import type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
 import type { PrivateKeyInput } from './auth/keys.js';
 import type { TransportOptions } from './http/transport.js';
 import { resolveRetryPolicy, retryPolicyProblems } from './http/retry-policy.js';
+import { MAX_ASSERTION_LIFETIME_SECONDS } from './auth/client-assertion.js';
 
 /**
  * The scopes the guide's service needs; the default of {@link OktaClientOptions.scopes}.
@@ -26,6 +27,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   assertionLifetimeSeconds: 300,
   dpop: 'auto' as const,
   refreshAheadSeconds: 300,
+  refreshIdleSeconds: 900,
   requireAllScopes: false,
   allowInsecureKeyFile: false,
 });
@@ -62,7 +64,7 @@ export interface OktaClientOptions {
   privateKey?: PrivateKeyInput | undefined;
   /** A file holding the private key (PEM or JWK JSON), mode 600. Give this or `privateKey`. */
   privateKeyPath?: string | undefined;
-  /** The kid of the registered public key. Default: the JWK's kid, else the key's RFC 7638 thumbprint. */
+  /** The kid of the registered public key. Default: the JWK's kid, else none (no `kid` header: Okta then needs the app to have a single key). */
   keyId?: string | undefined;
   /** Scopes to request. Default `['okta.users.read', 'okta.users.manage']` (the guide's two). */
   scopes?: readonly string[] | undefined;
@@ -70,12 +72,20 @@ export interface OktaClientOptions {
   tokenEndpoint?: string | undefined;
   /** Client assertion `aud`. Default: the token endpoint URL (Okta refuses the issuer). */
   audience?: string | undefined;
-  /** Client assertion lifetime in seconds, 1..3600. Default 300. */
+  /**
+   * Client assertion lifetime in seconds, 1..3300. Default 300. Okta refuses an `exp` more than an hour ahead of
+   * its own clock; the cap keeps a 5-minute margin for a host clock that runs fast.
+   */
   assertionLifetimeSeconds?: number | undefined;
   /** DPoP mode or key. Default `'auto'`. */
   dpop?: DpopOption | undefined;
   /** Refresh a token this many seconds before expiry, or at 80% of its lifetime if earlier. Default 300. */
   refreshAheadSeconds?: number | undefined;
+  /**
+   * The refresh timer refreshes ahead only the scope sets used within this many seconds; others are fetched again
+   * on their next use. Default 900.
+   */
+  refreshIdleSeconds?: number | undefined;
   /** Fail with ScopesNotGrantedError when fewer scopes are granted than requested. Default false (warn). */
   requireAllScopes?: boolean | undefined;
   /** Timeouts, retries, circuit breaker, TLS (private CA, mutual TLS), user agent. */
@@ -110,6 +120,7 @@ export interface ResolvedConfig {
     alg: DpopAlgorithm | undefined;
   };
   refreshAheadSeconds: number;
+  refreshIdleSeconds: number;
   requireAllScopes: boolean;
   transport: TransportOptions;
   allowInsecureKeyFile: boolean;
@@ -129,6 +140,7 @@ const KNOWN_OPTIONS = [
   'assertionLifetimeSeconds',
   'dpop',
   'refreshAheadSeconds',
+  'refreshIdleSeconds',
   'requireAllScopes',
   'transport',
   'allowInsecureKeyFile',
@@ -245,10 +257,10 @@ function check(
   }
 
   const lifetime = input.assertionLifetimeSeconds ?? CONFIG_DEFAULTS.assertionLifetimeSeconds;
-  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 3600) {
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME_SECONDS) {
     problem(
       'assertionLifetimeSeconds',
-      'Must be a whole number of seconds from 1 to 3600 (Okta refuses exp more than an hour ahead). Default 300.',
+      `Must be a whole number of seconds from 1 to ${MAX_ASSERTION_LIFETIME_SECONDS} (Okta refuses exp more than an hour ahead of its clock; the cap leaves 5 minutes for a fast host clock). Default 300.`,
     );
   }
 
@@ -262,6 +274,10 @@ function check(
     refreshAhead > 3600
   ) {
     problem('refreshAheadSeconds', 'Must be a number of seconds from 0 to 3600. Default 300.');
+  }
+  const refreshIdle = input.refreshIdleSeconds ?? CONFIG_DEFAULTS.refreshIdleSeconds;
+  if (typeof refreshIdle !== 'number' || !Number.isFinite(refreshIdle) || refreshIdle < 0) {
+    problem('refreshIdleSeconds', 'Must be a number of seconds >= 0. Default 900.');
   }
   for (const flag of ['requireAllScopes', 'allowInsecureKeyFile'] as const) {
     if (input[flag] !== undefined && typeof input[flag] !== 'boolean')
@@ -321,6 +337,7 @@ function check(
       assertionLifetimeSeconds: lifetime,
       dpop,
       refreshAheadSeconds: refreshAhead,
+      refreshIdleSeconds: refreshIdle,
       requireAllScopes: input.requireAllScopes ?? CONFIG_DEFAULTS.requireAllScopes,
       transport,
       allowInsecureKeyFile: input.allowInsecureKeyFile ?? CONFIG_DEFAULTS.allowInsecureKeyFile,

@@ -99,7 +99,15 @@ export { DEFAULT_BREAKER_OPTIONS } from './http/circuit-breaker.js';
 export type { CircuitBreakerOptions, BreakerState } from './http/circuit-breaker.js';
 export type { RateLimitInfo } from './http/rate-limit.js';
 export { headerValue, headerValues } from './http/types.js';
-export type { HttpRequest, HttpResponse, RequestFactory, SendOptions, Transport } from './http/types.js';
+export type {
+  Circuit,
+  CloseOptions,
+  HttpRequest,
+  HttpResponse,
+  RequestFactory,
+  SendOptions,
+  Transport,
+} from './http/types.js';
 
 // Users API.
 export { UsersApi } from './users/users-api.js';

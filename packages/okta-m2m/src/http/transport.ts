@@ -32,7 +32,15 @@ import {
   type RetryOptions,
   type RetryPolicy,
 } from './retry-policy.js';
-import type { HttpRequest, HttpResponse, RequestFactory, SendOptions, Transport } from './types.js';
+import type {
+  Circuit,
+  CloseOptions,
+  HttpRequest,
+  HttpResponse,
+  RequestFactory,
+  SendOptions,
+  Transport,
+} from './types.js';
 import { describeNetworkError, errorCode, follow } from './network-errors.js';
 import { readBody, responseHeaders, TOO_LARGE } from './response-body.js';
 import { userAgent } from './user-agent.js';
@@ -57,7 +65,10 @@ export interface TransportOptions {
   deadlineMs?: number | undefined;
   /** The retry policy; `false` turns retries off. Default: see DEFAULT_RETRY_POLICY. */
   retry?: RetryOptions | undefined;
-  /** Circuit-breaker settings; `false` turns it off. Default 5 failures in 60 s open it for 30 s. */
+  /**
+   * Circuit-breaker settings, applied to each of the two circuits (management API, token endpoint); `false` turns
+   * them off. Default: 5 consecutive failed calls within 60 s open a circuit for 30 s.
+   */
   breaker?: false | Partial<CircuitBreakerOptions> | undefined;
   /** Most sockets per origin. Default 32. */
   connections?: number | undefined;
@@ -84,8 +95,10 @@ export interface TransportDeps {
 export interface OktaTransport extends Transport {
   /** The rate-limit headers of the latest response that carried them. */
   readonly rateLimit: RateLimitInfo | undefined;
-  /** The breaker's state (`closed` when the breaker is turned off). */
+  /** The API circuit's breaker state (`closed` when the breaker is turned off). */
   readonly breakerState: BreakerState;
+  /** Both circuits' breaker states: `api` (management API calls) and `token` (the token endpoint). */
+  readonly breakerStates: Readonly<Record<Circuit, BreakerState>>;
   /** The effective retry policy. */
   readonly retryPolicy: Readonly<RetryPolicy>;
 }
@@ -121,7 +134,8 @@ class UndiciTransport implements OktaTransport {
   readonly #deps: TransportDeps;
   readonly #agent: Agent;
   readonly #policy: RetryPolicy;
-  readonly #breaker: CircuitBreaker | undefined;
+  /** One breaker per circuit: the token endpoint's failures never stop API calls on a cached token. */
+  readonly #breakers: Readonly<Record<Circuit, CircuitBreaker>> | undefined;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number;
   readonly #maxBytes: number;
@@ -130,6 +144,8 @@ class UndiciTransport implements OktaTransport {
   #closed = false;
   /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
   readonly #closing = new AbortController();
+  /** Aborted by close({ force: true }): every call's attempt in flight is aborted too. */
+  readonly #forceClose = new AbortController();
 
   constructor(options: TransportOptions, deps: TransportDeps) {
     this.#deps = deps;
@@ -138,13 +154,12 @@ class UndiciTransport implements OktaTransport {
     this.#deadlineMs = options.deadlineMs ?? TRANSPORT_DEFAULTS.deadlineMs;
     this.#maxBytes = options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes;
     this.#userAgent = userAgent(options.userAgent);
-    this.#breaker =
-      options.breaker === false
-        ? undefined
-        : new CircuitBreaker(options.breaker ?? {}, deps.clock, (from, to) => {
-            deps.metrics.breaker({ from, to });
-            deps.logger?.warn({ from, to }, `okta-m2m circuit breaker ${to}`);
-          });
+    const breaker = (circuit: Circuit): CircuitBreaker =>
+      new CircuitBreaker(options.breaker || {}, deps.clock, (from, to) => {
+        deps.metrics.breaker({ circuit, from, to });
+        deps.logger?.warn({ circuit, from, to }, `okta-m2m circuit breaker (${circuit}) ${to}`);
+      });
+    this.#breakers = options.breaker === false ? undefined : { api: breaker('api'), token: breaker('token') };
     const keepAlive = options.keepAliveTimeoutMs ?? TRANSPORT_DEFAULTS.keepAliveTimeoutMs;
     this.#agent = new Agent({
       connections: options.connections ?? TRANSPORT_DEFAULTS.connections,
@@ -165,7 +180,14 @@ class UndiciTransport implements OktaTransport {
   }
 
   get breakerState(): BreakerState {
-    return this.#breaker?.state ?? 'closed';
+    return this.#breakers?.api.state ?? 'closed';
+  }
+
+  get breakerStates(): Readonly<Record<Circuit, BreakerState>> {
+    return {
+      api: this.#breakers?.api.state ?? 'closed',
+      token: this.#breakers?.token.state ?? 'closed',
+    };
   }
 
   get retryPolicy(): Readonly<RetryPolicy> {
@@ -178,14 +200,21 @@ class UndiciTransport implements OktaTransport {
     const { clock } = this.#deps;
     const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
     const deadlineAt = clock() + deadlineMs;
-    // The call's signal: aborted by the caller, or by the deadline (a real timer backs up the clock arithmetic).
+    // One breaker verdict per call (not per attempt): ask once, before anything is built or sent.
+    const breaker = this.#breakers?.[options.circuit ?? 'api'];
+    const permit: BreakerPermit = breaker?.acquire(deadlineMs) ?? { allowed: true, trial: false };
+    if (!permit.allowed) throw circuitOpen(options.operation, options.circuit ?? 'api', permit.retryAt);
+    // The call's signal: aborted by the caller, by the deadline (a real timer backs up the clock arithmetic), or
+    // by close({ force: true }).
     const call = new AbortController();
     const unfollow = follow(call, options.signal);
+    const unfollowClose = follow(call, this.#forceClose.signal);
     const deadlineTimer = setTimeout(() => call.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
-    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal };
+    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal, verdict: 'abandoned' };
     try {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#attempt(factory, attempt, ctx);
+        ctx.verdict = result.kind !== 'response' || result.response.status >= 500 ? 'failure' : 'success';
         const outcome: AttemptOutcome =
           result.kind === 'response'
             ? {
@@ -203,10 +232,7 @@ class UndiciTransport implements OktaTransport {
           deadlineAt,
           random: this.#deps.random,
         });
-        if (!decision.retry) {
-          if (result.kind === 'response') return result.response;
-          throw result.error;
-        }
+        if (!decision.retry) return settle(result);
         this.#deps.metrics.retry({
           operation: options.operation,
           attempt,
@@ -220,17 +246,35 @@ class UndiciTransport implements OktaTransport {
         try {
           await this.#deps.sleep(decision.delayMs, AbortSignal.any([call.signal, this.#closing.signal]));
         } catch (error) {
-          if (this.#closed && !call.signal.aborted) throw new ClosedError();
+          if (this.#closed) throw new ClosedError(undefined, { cause: error });
           throw this.#abortError(error, ctx, undefined);
         }
+        // Other calls opened the breaker while this one waited: stop retrying, and give the caller the real
+        // answer (a 5xx with its request id, or the network error), not a CircuitOpenError.
+        if (breaker !== undefined && breaker.state === 'open' && !permit.trial) return settle(result);
       }
+    } catch (error) {
+      // Closed or cancelled by the caller: no verdict. Out of time: Okta did not answer in time, a failure.
+      // Otherwise (a network error or timeout of the last attempt, a factory that failed) the last verdict stands.
+      if (this.#closed || options.signal?.aborted === true) ctx.verdict = 'abandoned';
+      else if (isDeadline(error)) ctx.verdict = 'failure';
+      throw error;
     } finally {
+      breaker?.record(permit, ctx.verdict);
       clearTimeout(deadlineTimer);
       unfollow();
+      unfollowClose();
     }
   }
 
-  async close(): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (options.force === true && !this.#forceClose.signal.aborted) {
+      this.#closed = true;
+      this.#closing.abort();
+      this.#forceClose.abort(new ClosedError('The Okta client was closed with force: the call was aborted.'));
+      await this.#agent.destroy();
+      return;
+    }
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort();
@@ -243,9 +287,6 @@ class UndiciTransport implements OktaTransport {
     if (this.#closed) throw new ClosedError();
     const remaining = ctx.deadlineAt - clock();
     if (remaining <= 0) throw deadlineError(ctx, undefined);
-    // Cheap fail-fast before building a request (which may sign a proof or fetch a token).
-    if (this.#breaker?.state === 'open')
-      throw circuitOpen(ctx.options.operation, this.#breaker.retryAt ?? clock());
 
     let request: HttpRequest;
     try {
@@ -255,9 +296,6 @@ class UndiciTransport implements OktaTransport {
     }
     const path = request.url.pathname;
     const label = `${request.method} ${path}`;
-
-    const permit: BreakerPermit = this.#breaker?.acquire() ?? { allowed: true, trial: false };
-    if (!permit.allowed) throw circuitOpen(ctx.options.operation, permit.retryAt);
 
     const left = ctx.deadlineAt - clock();
     const budget = Math.max(1, Math.min(this.#timeoutMs, left));
@@ -284,7 +322,7 @@ class UndiciTransport implements OktaTransport {
       } catch (error) {
         if (error === TOO_LARGE) {
           metrics.request({ ...event, status: res.statusCode, durationMs: clock() - started });
-          this.#breaker?.record(permit, 'success');
+          ctx.verdict = 'success';
           throw new ResponseError(
             `${label}: the response body exceeds ${this.#maxBytes} bytes (status ${res.statusCode})`,
             res.statusCode,
@@ -295,7 +333,6 @@ class UndiciTransport implements OktaTransport {
       }
       const response: HttpResponse = { status: res.statusCode, headers, body, url: request.url };
       metrics.request({ ...event, status: response.status, durationMs: clock() - started });
-      this.#breaker?.record(permit, response.status >= 500 ? 'failure' : 'success');
       const rateLimit = parseRateLimit(headers);
       if (rateLimit !== undefined) this.#rateLimit = rateLimit;
       return { kind: 'response', response, rateLimit };
@@ -303,12 +340,10 @@ class UndiciTransport implements OktaTransport {
       if (error instanceof OktaM2MError) throw error;
       const classified = this.#classify(error, ctx, controller.signal, label, kind, budget, attempt);
       if (classified.kind === 'fatal') {
-        this.#breaker?.record(permit, 'abandoned');
         metrics.request({ ...event, durationMs: clock() - started });
         throw classified.error;
       }
       metrics.request({ ...event, failure: classified.kind, durationMs: clock() - started });
-      this.#breaker?.record(permit, 'failure');
       return classified;
     } finally {
       clearTimeout(timer);
@@ -359,10 +394,14 @@ class UndiciTransport implements OktaTransport {
     };
   }
 
-  /** An error raised while the call was being cancelled: the caller's reason, or a deadline TimeoutError. */
+  /**
+   * An error raised while the call was being cancelled: the caller's reason, a ClosedError after
+   * close({ force: true }), or a deadline TimeoutError.
+   */
   #abortError(error: unknown, ctx: CallContext, label: string | undefined): unknown {
     const caller = ctx.options.signal;
     if (caller?.aborted) return caller.reason;
+    if (this.#forceClose.signal.aborted) return this.#forceClose.signal.reason;
     if (ctx.call.aborted) return deadlineError(ctx, label, error);
     return error;
   }
@@ -387,6 +426,18 @@ interface CallContext {
   deadlineMs: number;
   deadlineAt: number;
   call: AbortSignal;
+  /** The call's breaker outcome so far: the last attempt's, `abandoned` until one finished. */
+  verdict: 'success' | 'failure' | 'abandoned';
+}
+
+/** The call's result: the last response, or the last attempt's error. */
+function settle(result: AttemptResult): HttpResponse {
+  if (result.kind === 'response') return result.response;
+  throw result.error;
+}
+
+function isDeadline(error: unknown): boolean {
+  return error instanceof TimeoutError && error.kind === 'deadline';
 }
 
 type AttemptResult =
@@ -406,9 +457,10 @@ function deadlineError(ctx: CallContext, label: string | undefined, cause?: unkn
   );
 }
 
-function circuitOpen(operation: string, retryAt: number): CircuitOpenError {
+function circuitOpen(operation: string, circuit: Circuit, retryAt: number): CircuitOpenError {
+  const what = circuit === 'token' ? 'token endpoint' : 'management API';
   return new CircuitOpenError(
-    `Okta request "${operation}" not sent: the circuit breaker is open after repeated failures (5xx, timeouts or network errors); next trial at ${new Date(retryAt).toISOString()}`,
+    `Okta request "${operation}" not sent: the ${what} circuit breaker is open after repeated failed calls (5xx, timeouts or network errors); next trial at ${new Date(retryAt).toISOString()}`,
     retryAt,
     {
       hint: 'Okta looks unavailable from here; check status.okta.com and the network. Calls resume automatically.',

@@ -114,7 +114,7 @@ void describe('TokenProvider: cache and single flight', () => {
     const c = await provider.getToken(['okta.users.read']);
     assert.equal(c.value, 'at-2');
     assert.equal(form(transport.requests[1]!).get('scope'), 'okta.users.read');
-    assert.deepEqual(metrics.snapshot().token.cache, { hits: 1, misses: 2, refreshAhead: 0 });
+    assert.deepEqual(metrics.snapshot().token.cache, { hits: 1, misses: 2, refreshAhead: 0, negative: 0 });
   });
 
   void test('the request carries a fresh assertion per attempt with iss = sub = client id and aud = endpoint', async () => {
@@ -132,8 +132,8 @@ void describe('TokenProvider: cache and single flight', () => {
     assert.equal(transport.options[0]!.retryable, true);
   });
 
-  void test('an error reaches every waiting caller, and the next call tries again', async () => {
-    const { provider, transport, metrics } = setup([
+  void test('an error reaches every waiting caller; the next call within the back-off gets it again without a request, after it tries again', async () => {
+    const { provider, transport, metrics, clock } = setup([
       {
         status: 401,
         json: { error: 'invalid_client', error_description: 'The client_assertion JWT kid is invalid.' },
@@ -147,6 +147,9 @@ void describe('TokenProvider: cache and single flight', () => {
     }
     assert.equal(transport.requests.length, 1);
     assert.equal(metrics.snapshot().token.fetchErrors, 1);
+    await assert.rejects(provider.getToken(), OAuthError);
+    assert.equal(transport.requests.length, 1, 'remembered for 1 s');
+    clock.advance(1_000);
     assert.equal((await provider.getToken()).value, 'at-1');
   });
 });
