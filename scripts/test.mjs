@@ -2,8 +2,8 @@
 // Runs every test file of the workspace with Node's own test runner, TypeScript loaded by tsx and
 // workspace packages resolved to their sources (the "source" export condition).
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
-// Every test has a time limit (TEST_TIMEOUT_MS, default 120 000 ms): a hung test or child process fails the run
-// instead of stalling it.
+// Every test, and every test file as a whole, has a time limit (TEST_TIMEOUT_MS, default 600 000 ms): a hung test
+// or child process fails the run instead of stalling it.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -47,7 +47,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
-    `--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 120_000}`,
+    `--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 600_000}`,
     ...selected,
   ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
