@@ -97,7 +97,6 @@ export interface TokenProviderOptions {
   serverClock?: ServerClock | undefined;
   metrics?: Metrics | undefined;
   deps?: Partial<Deps> | undefined;
-  userAgent?: string | undefined;
 }
 
 interface CacheEntry {
@@ -142,7 +141,6 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #metrics: Metrics;
   readonly #deps: Deps;
   readonly #log: Logger;
-  readonly #userAgent: string | undefined;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
   #dpopActive: boolean;
@@ -168,7 +166,6 @@ export class TokenProvider implements RequestAuthorizer {
     this.#deps = defaultDeps(options.deps);
     this.#serverClock = options.serverClock ?? new ServerClock(this.#deps.clock);
     this.#log = createSafeLogger(this.#deps.logger);
-    this.#userAgent = options.userAgent;
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
       throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
@@ -438,7 +435,6 @@ export class TokenProvider implements RequestAuthorizer {
               scopes: entry.scopes,
               clientAssertion,
               dpopProof,
-              userAgent: this.#userAgent,
             });
           },
           { operation: 'token', retryable: true, circuit: 'token' },
@@ -485,7 +481,7 @@ export class TokenProvider implements RequestAuthorizer {
           if (prover !== undefined) {
             throw new DpopError(
               `POST ${this.#endpoint.pathname} answered ${status} ${result.error}: the server saw no DPoP proof although one was sent.`,
-              { status, error: result.error, ...optional('errorDescription', result.errorDescription) },
+              { status, error: result.error, errorDescription: result.errorDescription },
               { hint: 'Check for a proxy that strips the DPoP request header.' },
             );
           }
@@ -545,7 +541,7 @@ export class TokenProvider implements RequestAuthorizer {
     if (this.#dpopMode !== false) return;
     throw new DpopError(
       `The authorization server requires DPoP (POST ${this.#endpoint.pathname} answered ${status} ${error}), but dpop is false.`,
-      { status, error, ...optional('errorDescription', errorDescription) },
+      { status, error, errorDescription },
       {
         hint: 'Set dpop to "auto" or true (OKTA_DPOP=auto), or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" on the app.',
       },
@@ -584,10 +580,6 @@ function normaliseScopes(scopes: readonly string[]): readonly string[] {
     });
   }
   return Object.freeze(normalised);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
+import { clientInternals } from '../../src/client.js';
 import { CircuitOpenError, OAuthError, OktaApiError } from '../../src/errors.js';
 import { clientFor } from '../helpers/emulator-client.js';
 import { capturingLogger } from '../helpers/token-fakes.js';
@@ -89,7 +90,7 @@ void test('negative cache: a refused client gets the same OAuthError without a r
 
   // Cleared by the success: the next failure starts again at 1 s.
   await lifecycle(app.appId, 'deactivate');
-  client.tokens.rejectToken(token);
+  clientInternals(client).tokens.rejectToken(token);
   await expectRequests(0, 6);
   await expectRequests(1_000, 7);
 });
