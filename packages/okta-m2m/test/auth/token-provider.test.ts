@@ -422,3 +422,43 @@ void describe('TokenProvider: scopes and rejections', () => {
     assert.equal((await other).value, 'at-1');
   });
 });
+
+void describe('TokenProvider: the refresh timer (mocked timers, short tokens)', () => {
+  void test('the timer fetches a new token in the background with no caller waiting; idle scope sets are left to expire', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let n = 0;
+    const { provider, transport, clock, metrics } = setup(() => bearer(++n, { expires_in: 100 }), {
+      refreshTimer: true,
+      refreshIdleSeconds: 120,
+    });
+    t.after(() => provider.close());
+    const first = await provider.getToken();
+    assert.equal(first.value, 'at-1');
+    // 100 s token: refresh at max(50%, min(80%, expiry − 300 s)) = 50 s after it was obtained.
+    clock.advance(49_999);
+    t.mock.timers.tick(49_999);
+    await provider.settled();
+    assert.equal(transport.requests.length, 1, 'not before the refresh time');
+    clock.advance(1);
+    t.mock.timers.tick(1);
+    await provider.settled();
+    assert.equal(transport.requests.length, 2, 'the timer fetched with no caller waiting');
+    assert.equal(metrics.snapshot().token.cache.misses + metrics.snapshot().token.cache.hits, 1, 'no lookup');
+    assert.equal((await provider.getToken()).value, 'at-2', 'the background token is served');
+    // Used at t=50 s; the next timer fires 50 s later (t=100 s), within the 120 s idle window: refreshed.
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 3);
+    // Nobody asks any more: the timer at t=150 s is 100 s after the last use (within 120 s): refreshed; the one
+    // at t=200 s is 150 s after it: the scope set is idle and its token is left to expire.
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 4);
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 4, 'idle for 150 s > refreshIdleSeconds: no refresh');
+  });
+});
