@@ -98,7 +98,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const upstreamRes = await fetch(upstream + (req.url ?? '/'), {
       method,
       headers: forwardHeaders(req),
-      ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body: new Uint8Array(body) }),
     });
     const text = Buffer.from(await upstreamRes.arrayBuffer());
     recordResponseSecrets(text);
