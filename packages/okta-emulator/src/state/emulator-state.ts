@@ -145,7 +145,7 @@ export class EmulatorState {
     this.users = new UserStore(this.clock, random, this.defaultTypeId);
     this.groups = new GroupStore(this.clock, random);
     this.roles = new CustomRoleStore(this.clock, random);
-    this.resourceSets = new ResourceSetStore(this.clock, random, this.orgId, {
+    this.resourceSets = new ResourceSetStore(this.clock, random, this, {
       userExists: (id) => this.users.byId(id) !== undefined,
       groupExists: (id) => this.groups.byId(id) !== undefined,
     });

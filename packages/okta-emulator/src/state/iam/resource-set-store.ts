@@ -4,9 +4,10 @@
  */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { findByIdOrLabel } from './id-or-label.js';
-import { parseResource, resourceKey, type ResourceRef } from './resource-ref.js';
+import { parseResource, resourceKey, type ResourceOrg, type ResourceRef } from './resource-ref.js';
 import type { ResourceEntry, ResourceSetRecord } from './iam-records.js';
 
 /** Checks that referenced users and groups exist. */
@@ -22,7 +23,7 @@ export class ResourceSetStore {
   constructor(
     private readonly clock: Clock,
     private readonly random: SeededRandom,
-    private readonly orgId: string,
+    private readonly org: ResourceOrg,
     private readonly existence: ResourceExistence,
   ) {}
 
@@ -50,7 +51,7 @@ export class ResourceSetStore {
     const refs: ResourceRef[] = [];
     const causes: string[] = [];
     for (const value of values) {
-      const ref = typeof value === 'string' ? parseResource(value, this.orgId) : undefined;
+      const ref = typeof value === 'string' ? parseResource(value, this.org) : undefined;
       if (ref === undefined) {
         causes.push(`${field}: The resource ${JSON.stringify(value)} is not a supported resource URL or ORN`);
         continue;
@@ -69,10 +70,10 @@ export class ResourceSetStore {
   }
 
   #entries(refs: readonly ResourceRef[], existing: readonly ResourceEntry[], now: string): ResourceEntry[] {
-    const seen = new Set(existing.map((e) => resourceKey(e.ref, this.orgId)));
+    const seen = new Set(existing.map((e) => resourceKey(e.ref, this.org.orgId)));
     const out = [...existing];
     for (const ref of refs) {
-      const key = resourceKey(ref, this.orgId);
+      const key = resourceKey(ref, this.org.orgId);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ id: oktaId(this.random, 'ire'), ref, created: now, lastUpdated: now });
@@ -87,6 +88,7 @@ export class ResourceSetStore {
     const causes: string[] = [];
     if (typeof body.label !== 'string' || body.label.trim() === '')
       causes.push('label: The field cannot be left blank');
+    else if (hasControlCharacters(body.label)) causes.push(controlCharactersCause('label'));
     if (typeof body.description !== 'string' || body.description.trim() === '') {
       causes.push('description: The field cannot be left blank');
     }

@@ -171,8 +171,9 @@ function literal(tok: Token & { v: string }): Value {
 /** Reads an attribute path of a user; undefined when absent. Paths are case-sensitive (management.yaml). */
 export function userAttribute(user: UserRecord, attr: string): string | null | undefined {
   if (attr.startsWith('profile.')) {
-    const v = user.profile[attr.slice(8)];
-    return v;
+    // Only the profile's own attributes: a name from the request never reaches an inherited member.
+    const name = attr.slice(8);
+    return Object.hasOwn(user.profile, name) ? user.profile[name] : undefined;
   }
   switch (attr) {
     case 'id':

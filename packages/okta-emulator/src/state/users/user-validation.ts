@@ -3,6 +3,7 @@
  * profile's attributes, each problem an E0000001 cause in Okta's words.
  */
 import { type OktaApiError, validationFailed, problem } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { PROFILE_ATTRIBUTES, type UserProfile } from './user-record.js';
 
 /** A user write request after structural checks (management.yaml `CreateUserRequest` / `UpdateUserRequest`). */
@@ -50,11 +51,12 @@ export function parseUserWriteBody(body: unknown, mode: 'create' | 'update'): Us
   const out: UserWriteBody = {};
   if (body.profile !== undefined && body.profile !== null) {
     if (!isPlainObject(body.profile)) throw malformed();
-    const profile: UserProfile = {};
+    // A null-prototype record: a name from the request (`__proto__`, `constructor`) is just a name.
+    const profile: UserProfile = Object.create(null) as UserProfile;
     const causes: string[] = [];
     for (const [name, value] of Object.entries(body.profile)) {
+      // The default schema holds strings only; Okta refuses a number or boolean instead of converting it.
       if (value === null || typeof value === 'string') profile[name] = value;
-      else if (typeof value === 'number' || typeof value === 'boolean') profile[name] = String(value);
       else causes.push(`${name}: Does not match required type`);
     }
     if (causes.length > 0) throw validationFailed(causes[0]!.split(':')[0]!, causes);
@@ -131,12 +133,13 @@ export function validateProfile(profile: Readonly<UserProfile>): string[] {
     causes.push('login: Username must be in the form of an email address');
   }
   for (const [name, value] of Object.entries(profile)) {
-    const attribute = PROFILE_ATTRIBUTES[name];
+    const attribute = Object.hasOwn(PROFILE_ATTRIBUTES, name) ? PROFILE_ATTRIBUTES[name] : undefined;
     if (attribute === undefined) {
       causes.push(`Property name '${name}' is not defined in profile`);
       continue;
     }
     if (value === null || value === '') continue;
+    if (hasControlCharacters(value)) causes.push(controlCharactersCause(name));
     if (attribute.email && name !== 'login' && !EMAIL_PATTERN.test(value))
       causes.push(`${name}: Does not match required pattern`);
     if (attribute.maxLength !== undefined && value.length > attribute.maxLength)
