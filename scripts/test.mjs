@@ -2,8 +2,8 @@
 // Runs every test file of the workspace with Node's own test runner, TypeScript loaded by tsx and
 // workspace packages resolved to their sources (the "source" export condition).
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,8 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
+if (selected.some((f) => f.startsWith(join('packages', 'okta-m2m-redis')))) requireRedisServer();
+
 const result = spawnSync(
   process.execPath,
   ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', ...selected],
@@ -50,4 +52,25 @@ function safeList(dir) {
   } catch {
     return [];
   }
+}
+
+// The okta-m2m-redis tests start a real redis-server (Debian's package). Install it when missing and allowed
+// (root with apt-get), otherwise stop now with the command to run: never skip those tests in silence.
+function requireRedisServer() {
+  const install = 'apt-get update && apt-get install -y redis-server';
+  if (findOnPath('redis-server')) return;
+  if (process.getuid?.() === 0 && findOnPath('apt-get')) {
+    console.error(`redis-server is missing; installing it: ${install}`);
+    const r = spawnSync('sh', ['-c', install], { stdio: ['ignore', 2, 2] });
+    if (r.status === 0 && findOnPath('redis-server')) return;
+  }
+  console.error(
+    `The okta-m2m-redis tests need redis-server, which is not installed. Run:\n  sudo ${install}`,
+  );
+  process.exit(1);
+}
+
+function findOnPath(name) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  return dirs.some((dir) => dir !== '' && existsSync(join(dir, name)));
 }

@@ -77,6 +77,16 @@ export type {
 export { TokenProvider, MAX_TOKEN_REQUESTS_PER_FETCH } from './auth/token-provider.js';
 export type { TokenProviderOptions } from './auth/token-provider.js';
 export { createAccessToken } from './auth/access-token.js';
+export { tokenCacheKey } from './auth/token-store.js';
+export type {
+  TokenStore,
+  StoredToken,
+  TokenLease,
+  TokenStoreSetOptions,
+  TokenCacheKeyInput,
+} from './auth/token-store.js';
+export { MemoryTokenStore } from './auth/memory-token-store.js';
+export type { MemoryTokenStoreOptions } from './auth/memory-token-store.js';
 export type { OktaAccessToken, AccessTokenInit } from './auth/access-token.js';
 export type {
   AccessToken,
