@@ -29,7 +29,7 @@ export interface OktaClient {
   readonly transport: OktaTransport;
   /** The validated configuration (no key material: only the key's source is kept). */
   readonly config: Readonly<
-    Omit<ResolvedConfig, 'privateKey' | 'logger' | 'deps' | 'dpop'> & {
+    Omit<ResolvedConfig, 'privateKey' | 'logger' | 'deps' | 'dpop' | 'tokenStore'> & {
       dpop: Omit<ResolvedConfig['dpop'], 'key'>;
     }
   >;
@@ -102,6 +102,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
             }),
     refreshAheadSeconds: config.refreshAheadSeconds,
     requireAllScopes: config.requireAllScopes,
+    tokenStore: config.tokenStore,
     metrics,
     deps,
   });
@@ -110,6 +111,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     privateKey: _key,
     logger: _logger,
     deps: _deps,
+    tokenStore: _tokenStore,
     dpop,
     transport: transportOptions,
     ...rest

@@ -6,6 +6,7 @@ import type { Deps, Logger } from './deps.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
 import type { PrivateKeyInput } from './auth/keys.js';
+import type { TokenStore } from './auth/token-store.js';
 import type { TransportOptions } from './http/transport.js';
 import { resolveRetryPolicy, retryPolicyProblems } from './http/retry-policy.js';
 
@@ -86,6 +87,8 @@ export interface OktaClientOptions {
   logger?: Logger | undefined;
   /** Replace side effects (clock, sleep, random, uuid), e.g. in tests. */
   deps?: Partial<Omit<Deps, 'logger'>> | undefined;
+  /** Share tokens between processes, e.g. `RedisTokenStore` from okta-m2m-redis. Default: in-process only. */
+  tokenStore?: TokenStore | undefined;
 }
 
 /**
@@ -115,6 +118,7 @@ export interface ResolvedConfig {
   allowInsecureKeyFile: boolean;
   logger: Logger | undefined;
   deps: Partial<Omit<Deps, 'logger'>>;
+  tokenStore: TokenStore | undefined;
 }
 
 const KNOWN_OPTIONS = [
@@ -134,6 +138,7 @@ const KNOWN_OPTIONS = [
   'allowInsecureKeyFile',
   'logger',
   'deps',
+  'tokenStore',
 ] as const;
 
 type OptionName = (typeof KNOWN_OPTIONS)[number];
@@ -291,6 +296,12 @@ function check(
     }
   }
 
+  if (input.tokenStore !== undefined) {
+    const t = input.tokenStore as unknown as Record<string, unknown>;
+    if (['get', 'set', 'lease', 'waitForToken'].some((m) => typeof t?.[m] !== 'function')) {
+      problem('tokenStore', 'Must implement TokenStore: get, set, lease and waitForToken.');
+    }
+  }
   if (input.logger !== undefined) {
     const l = input.logger as unknown as Record<string, unknown>;
     if (!['debug', 'info', 'warn', 'error'].every((m) => typeof l[m] === 'function')) {
@@ -325,6 +336,7 @@ function check(
       transport,
       allowInsecureKeyFile: input.allowInsecureKeyFile ?? CONFIG_DEFAULTS.allowInsecureKeyFile,
       logger: input.logger,
+      tokenStore: input.tokenStore,
       deps: input.deps ?? {},
     },
   };

@@ -15,6 +15,11 @@
  * - Every token HTTP attempt signs a new client assertion (new `jti`) and a new DPoP proof.
  * - DPoP: `'auto'` starts without proofs and switches for good when the server says a proof is missing;
  *   `true` always proves; `false` never does. The nonce handshake is bounded: at most 3 token requests per fetch.
+ * - Shared store: a fetch goes through the {@link TokenStore} (default: in-process {@link MemoryTokenStore}) keyed by
+ *   {@link tokenCacheKey} (token endpoint, client id, scopes and, while DPoP is active, the DPoP key thumbprint).
+ *   Processes sharing a store fetch once under its lease and take each other's tokens (auth/shared-fetch.ts). A
+ *   stored DPoP token is taken only when bound to this process's DPoP key (in `'auto'` mode that switches to
+ *   DPoP); a token this process dropped is never taken back.
  * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
  *   started a background refresh).
  */
@@ -32,6 +37,9 @@ import { Metrics } from '../observability/metrics.js';
 import type { OktaAccessToken } from './access-token.js';
 import { createClientAssertion } from './client-assertion.js';
 import type { SigningKey } from './keys.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { fetchOnce } from './shared-fetch.js';
+import { tokenCacheKey, type TokenStore } from './token-store.js';
 import { buildTokenRequest, processTokenResponse } from './token-request.js';
 import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
 
@@ -76,6 +84,8 @@ export interface TokenProviderOptions {
   metrics?: Metrics | undefined;
   deps?: Partial<Deps> | undefined;
   userAgent?: string | undefined;
+  /** Where tokens are shared and fetched once (e.g. `RedisTokenStore` of okta-m2m-redis). Default in-process. */
+  tokenStore?: TokenStore | undefined;
 }
 
 interface CacheEntry {
@@ -89,6 +99,8 @@ interface CacheEntry {
   timer: ReturnType<typeof setTimeout> | undefined;
   lastScopeDrop: number | undefined;
   warnedPartial: boolean;
+  /** The value of the last token dropped after a 401 or 403: never taken back from the store. */
+  dropped?: string | undefined;
 }
 
 /**
@@ -115,6 +127,7 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #deps: Deps;
   readonly #log: Logger;
   readonly #userAgent: string | undefined;
+  readonly #tokenStore: TokenStore;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
   #dpopActive: boolean;
@@ -139,6 +152,7 @@ export class TokenProvider implements RequestAuthorizer {
     this.#deps = defaultDeps(options.deps);
     this.#log = createSafeLogger(this.#deps.logger);
     this.#userAgent = options.userAgent;
+    this.#tokenStore = options.tokenStore ?? new MemoryTokenStore({ clock: this.#deps.clock });
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
       throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
@@ -267,6 +281,7 @@ export class TokenProvider implements RequestAuthorizer {
   }
 
   #drop(entry: CacheEntry): void {
+    entry.dropped = entry.token?.value ?? entry.dropped;
     entry.token = undefined;
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     entry.timer = undefined;
@@ -275,7 +290,7 @@ export class TokenProvider implements RequestAuthorizer {
   #startFetch(entry: CacheEntry): Promise<OktaAccessToken> {
     const promise = (async () => {
       try {
-        const token = await this.#fetch(entry);
+        const token = await this.#obtain(entry);
         this.#store(entry, token);
         return token;
       } finally {
@@ -286,6 +301,34 @@ export class TokenProvider implements RequestAuthorizer {
     // Callers may have gone (aborted); the failure is theirs to see, not an unhandled rejection.
     promise.catch(() => undefined);
     return promise;
+  }
+
+  /** The token through the store: another process's, or fetched here under the store's lease. */
+  async #obtain(entry: CacheEntry): Promise<OktaAccessToken> {
+    const key = tokenCacheKey({
+      tokenEndpoint: this.#endpoint,
+      clientId: this.#clientId,
+      scopes: entry.scopes,
+      dpopThumbprint: this.#dpopActive ? (await this.#getProver()).thumbprint : undefined,
+    });
+    return fetchOnce({
+      store: this.#tokenStore,
+      key,
+      fetch: () => this.#fetch(entry),
+      accept: (token) => this.#acceptShared(entry, token),
+      clock: this.#deps.clock,
+      log: this.#log,
+    });
+  }
+
+  /** Whether a token from the store may replace what `entry` holds. */
+  async #acceptShared(entry: CacheEntry, token: OktaAccessToken): Promise<boolean> {
+    if (token.value === entry.dropped || !this.#usable(token, this.#deps.clock())) return false;
+    if (entry.token !== undefined && token.obtainedAt <= entry.token.obtainedAt) return false;
+    if (token.type !== 'DPoP') return true;
+    if (this.#dpopMode === false || token.jkt !== (await this.#getProver()).thumbprint) return false;
+    this.#switchToDpop(); // the server demanded DPoP of the process that fetched it
+    return true;
   }
 
   #refreshInBackground(entry: CacheEntry): void {
