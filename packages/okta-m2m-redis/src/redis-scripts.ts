@@ -47,3 +47,11 @@ return 0`;
 export const DELETE_IF_SAME = `
 if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * Extend a lease its holder still holds (the holder is alive and still fetching).
+ * KEYS: lease. ARGV: fence, lease ms. Returns 1 when extended, 0 when the lease had passed on.
+ */
+export const RENEW_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;

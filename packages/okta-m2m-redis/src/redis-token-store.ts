@@ -9,6 +9,8 @@
  *   Redis failed.
  * - Values are sealed with AES-256-GCM bound to the cache key (token-cipher.ts); an entry that fails to open is
  *   counted as tampered, deleted (only if unchanged) and reported as absent, so the provider fetches a new one.
+ * - A live holder renews its lease every `leaseMs / 3` until it releases it, so a slow fetch keeps the lease
+ *   while a holder that died loses it at most `leaseMs` after its death.
  * - Key layout and scripts: key-layout.ts and redis-scripts.ts.
  */
 import { createHash } from 'node:crypto';
@@ -22,7 +24,7 @@ import {
   type TokenStoreSetOptions,
 } from 'okta-m2m';
 import { eventsChannel, keyLayout, type KeyLayout } from './key-layout.js';
-import { ACQUIRE_LEASE, DELETE_IF_SAME, FENCED_SET, RELEASE_LEASE } from './redis-scripts.js';
+import { ACQUIRE_LEASE, DELETE_IF_SAME, FENCED_SET, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
 import { open, parseEncryptionKey, seal } from './token-cipher.js';
 import { StoreMetrics, type StoreMetricsSnapshot } from './store-metrics.js';
 
@@ -42,6 +44,8 @@ export interface RedisTokenStoreOptions {
   leaseMs?: number | undefined;
   /** Bound on each Redis command before falling back. Default 500. */
   commandTimeoutMs?: number | undefined;
+  /** How long operations wait for the first connection before falling back. Default 2000. */
+  connectTimeoutMs?: number | undefined;
   /** In degraded mode, try Redis again at most this often. Default 1000. */
   probeIntervalMs?: number | undefined;
   /** Longest wait between checks while waiting for a token when pub/sub is not connected. Default 250. */
@@ -75,6 +79,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #prefix: string;
   readonly #leaseMs: number;
   readonly #timeoutMs: number;
+  readonly #connectMs: number;
   readonly #probeMs: number;
   readonly #pollMs: number;
   readonly #fallback: TokenStore;
@@ -83,6 +88,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #metrics = new StoreMetrics();
   readonly #redisLeases = new WeakSet<TokenLease>();
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #renewals = new Set<ReturnType<typeof setInterval>>();
   #subscriber: Redis | undefined;
   #mode: StoreMode = 'shared';
   #nextProbeAt = 0;
@@ -96,6 +102,7 @@ export class RedisTokenStore implements TokenStore {
     this.#prefix = options.keyPrefix ?? 'okta-m2m:';
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#timeoutMs = options.commandTimeoutMs ?? 500;
+    this.#connectMs = options.connectTimeoutMs ?? 2000;
     this.#probeMs = options.probeIntervalMs ?? 1000;
     this.#pollMs = options.pollMs ?? 250;
     this.#clock = options.clock ?? Date.now;
@@ -104,7 +111,7 @@ export class RedisTokenStore implements TokenStore {
     this.#owned = typeof options.redis === 'string';
     this.#redis =
       typeof options.redis === 'string'
-        ? new Redis(options.redis, clientOptions(this.#timeoutMs))
+        ? new Redis(options.redis, clientOptions(this.#connectMs))
         : options.redis;
     this.#redis.on('error', (error: Error) => this.#connectionError('connection', error));
     this.#everReady = this.#redis.status === 'ready';
@@ -117,6 +124,18 @@ export class RedisTokenStore implements TokenStore {
   /** Where the store serves from now: `shared` (Redis) or `degraded` (the in-process fallback). */
   get mode(): StoreMode {
     return this.#mode;
+  }
+
+  /**
+   * Wait (at most the connect timeout) for the first connection: true when Redis is ready. Optional: call it at
+   * start-up so the first calls share from the start instead of falling back while the connection opens.
+   * @example
+   * if (!(await store.ready())) log.warn('Redis not reachable yet; tokens are per process until it is');
+   */
+  async ready(): Promise<boolean> {
+    if (this.#everReady) return true;
+    await this.#bounded(this.#firstReady, this.#connectMs).catch(() => undefined);
+    return this.#everReady;
   }
 
   /** A copy of the counters (mode changes, fallbacks, leases, refused writes, tampered entries). */
@@ -174,11 +193,26 @@ export class RedisTokenStore implements TokenStore {
           return undefined;
         }
         this.#metrics.count('leasesAcquired');
+        const stop = (): void => {
+          clearInterval(renewal);
+          this.#renewals.delete(renewal);
+        };
+        const renew = (): void => {
+          this.#withTimeout(this.#script(RENEW_LEASE, [layout.lease], [fence, this.#leaseMs]))
+            .then((renewed) => renewed === 1 || stop())
+            .catch(stop);
+        };
+        const renewal = setInterval(renew, Math.max(10, Math.floor(this.#leaseMs / 3)));
+        renewal.unref();
+        this.#renewals.add(renewal);
         const lease: RedisLease = {
           fence,
           layout,
           expiresAt: this.#clock() + this.#leaseMs,
-          release: () => this.#release(layout, fence),
+          release: () => {
+            stop();
+            return this.#release(layout, fence);
+          },
         };
         this.#redisLeases.add(lease);
         return lease;
@@ -202,6 +236,8 @@ export class RedisTokenStore implements TokenStore {
   /** Close the connections this store opened. An ioredis client passed in stays open. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const renewal of this.#renewals) clearInterval(renewal);
+    this.#renewals.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     subscriber?.disconnect();
@@ -209,7 +245,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async #release(layout: KeyLayout, fence: number): Promise<void> {
-    if (this.#mode === 'degraded') return; // the lease runs out on its own
+    if (this.#closed || this.#mode === 'degraded') return; // the lease runs out on its own
     try {
       await this.#withTimeout(
         this.#script(RELEASE_LEASE, [layout.lease], [fence, layout.channel, layout.tag]),
@@ -239,7 +275,8 @@ export class RedisTokenStore implements TokenStore {
       return fallback();
     }
     try {
-      const result = await this.#withTimeout(this.#everReady ? op() : this.#firstReady.then(op));
+      if (!this.#everReady) await this.#bounded(this.#firstReady, this.#connectMs);
+      const result = await this.#withTimeout(op());
       if (this.#mode === 'degraded') this.#recover();
       return result;
     } catch (error) {
@@ -278,12 +315,18 @@ export class RedisTokenStore implements TokenStore {
     this.#degrade(source, error);
   }
 
-  async #withTimeout<T>(promise: Promise<T>): Promise<T> {
+  #withTimeout<T>(promise: Promise<T>): Promise<T> {
+    return this.#bounded(promise, this.#timeoutMs);
+  }
+
+  async #bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
+      // Reject from the check phase, after the poll phase has read any reply already received: a stalled event
+      // loop (a busy process) must not turn an answer that arrived in time into a timeout.
       timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
+        () => setImmediate(() => reject(new Error(`Redis did not answer within ${ms} ms`))),
+        ms,
       );
       timer.unref();
     });
@@ -350,12 +393,11 @@ export class RedisTokenStore implements TokenStore {
 
 /**
  * ioredis options for a store-owned connection: commands fail at once while disconnected (no offline queue),
- * are bounded by the command timeout, and the client keeps reconnecting in the background (at most 1 s apart).
+ * are bounded by the store's command timeout, and the client keeps reconnecting in the background (at most 1 s apart).
  */
-function clientOptions(timeoutMs: number): RedisOptions {
+function clientOptions(connectMs: number): RedisOptions {
   return {
-    commandTimeout: timeoutMs,
-    connectTimeout: Math.max(1000, timeoutMs),
+    connectTimeout: connectMs,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(100 * times, 1000),

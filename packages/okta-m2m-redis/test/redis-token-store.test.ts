@@ -65,7 +65,7 @@ describe('RedisTokenStore', () => {
     assert.ok(ttl > 0 && ttl <= 60_000, `expires with the entry (pttl ${ttl})`);
   });
 
-  test('one lease at a time, fences grow, and a lease runs out on its own', async () => {
+  test('one lease at a time, fences grow, a live holder keeps it, a dead one loses it', async () => {
     const store = storeFor({ leaseMs: 300 });
     const other = storeFor({ leaseMs: 300 });
     const first = await store.lease('lease-key');
@@ -74,7 +74,10 @@ describe('RedisTokenStore', () => {
     await first.release();
     const second = await other.lease('lease-key');
     assert.ok(second !== undefined && second.fence > first.fence);
-    await new Promise((r) => setTimeout(r, 400)); // never released: expires
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(await store.lease('lease-key'), undefined, 'renewed by its live holder past leaseMs');
+    await other.close(); // the holder dies without releasing
+    await new Promise((r) => setTimeout(r, 400));
     const third = await store.lease('lease-key');
     assert.ok(third !== undefined && third.fence > second.fence, 'taken over after expiry');
     await third.release();
@@ -87,7 +90,8 @@ describe('RedisTokenStore', () => {
     const b = storeFor({ leaseMs: 200 });
     const stale = await a.lease('fenced');
     assert.ok(stale);
-    await new Promise((r) => setTimeout(r, 300));
+    await admin.del(keyLayout('okta-m2m:', 'fenced').lease); // lost, e.g. during a stall longer than leaseMs
+    await new Promise((r) => setTimeout(r, 100));
     const fresh = await b.lease('fenced');
     assert.ok(fresh && fresh.fence > stale.fence);
     assert.equal(await b.set('fenced', token('newer'), { ttlMs: 60_000, lease: fresh }), true);
