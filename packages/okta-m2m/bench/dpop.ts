@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from 'okta-emulator';
 import type { ServiceAppCredentials } from 'okta-emulator';
-import { createOktaClient } from '../src/client.js';
+import { clientInternals, createOktaClient } from '../src/client.js';
 import type { OktaClient } from '../src/client.js';
 import { median, proofCost } from './lib/dpop-proof-cost.js';
 
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     console.log('| --- | ---: |');
     const url = new URL(`${ready.url}/api/v1/users/${ready.userIds[0] ?? '00u1'}`);
     for (const kind of ['Bearer', 'DPoP'] as const) {
-      const tokens = clients[kind].tokens;
+      const tokens = clientInternals(clients[kind]).tokens;
       const means: number[] = [];
       for (let r = 0; r < 5; r++) {
         const start = process.hrtime.bigint();

@@ -10,6 +10,8 @@
  * answered `{ id, ... }`. No token value is ever sent to the parent or printed.
  */
 import { createOktaClient, type OktaClient } from 'okta-m2m';
+// The client's own token provider, to wait for background refreshes (not part of the public surface).
+import { clientInternals } from '../../../okta-m2m/src/client.js';
 import { RedisTokenStore } from '../../src/index.js';
 import type { CallsResult, ReplicaConfig } from './fleet-harness.js';
 
@@ -51,7 +53,7 @@ async function calls(client: OktaClient, n: number, mode: string): Promise<Calls
   const results = await Promise.allSettled(Array.from({ length: n }, () => client.tokens.getToken()));
   const api = await Promise.allSettled([client.users.list({ limit: 1 }).next()]);
   const waited = client.metrics().token.cache.misses - before;
-  await client.tokens.settled();
+  await clientInternals(client).tokens.settled();
   const failures = [...results, ...api].filter((r) => r.status === 'rejected');
   return {
     ok: results.length + api.length - failures.length,

@@ -83,7 +83,6 @@ export interface TokenProviderOptions {
   refreshTimer?: boolean | undefined;
   metrics?: Metrics | undefined;
   deps?: Partial<Deps> | undefined;
-  userAgent?: string | undefined;
   /** Where tokens are shared and fetched once (e.g. `RedisTokenStore` of okta-m2m-redis). Default in-process. */
   tokenStore?: TokenStore | undefined;
 }
@@ -126,7 +125,6 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #metrics: Metrics;
   readonly #deps: Deps;
   readonly #log: Logger;
-  readonly #userAgent: string | undefined;
   readonly #tokenStore: TokenStore;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
@@ -151,7 +149,6 @@ export class TokenProvider implements RequestAuthorizer {
     this.#metrics = options.metrics ?? new Metrics();
     this.#deps = defaultDeps(options.deps);
     this.#log = createSafeLogger(this.#deps.logger);
-    this.#userAgent = options.userAgent;
     this.#tokenStore = options.tokenStore ?? new MemoryTokenStore({ clock: this.#deps.clock });
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
@@ -420,7 +417,6 @@ export class TokenProvider implements RequestAuthorizer {
               scopes: entry.scopes,
               clientAssertion,
               dpopProof,
-              userAgent: this.#userAgent,
             });
           },
           { operation: 'token', retryable: true },
@@ -448,7 +444,7 @@ export class TokenProvider implements RequestAuthorizer {
           if (prover !== undefined) {
             throw new DpopError(
               `POST ${this.#endpoint.pathname} answered ${status} ${result.error}: the server saw no DPoP proof although one was sent.`,
-              { status, error: result.error, ...optional('errorDescription', result.errorDescription) },
+              { status, error: result.error, errorDescription: result.errorDescription },
               { hint: 'Check for a proxy that strips the DPoP request header.' },
             );
           }
@@ -485,7 +481,7 @@ export class TokenProvider implements RequestAuthorizer {
     if (this.#dpopMode !== false) return;
     throw new DpopError(
       `The authorization server requires DPoP (POST ${this.#endpoint.pathname} answered ${status} ${error}), but dpop is false.`,
-      { status, error, ...optional('errorDescription', errorDescription) },
+      { status, error, errorDescription },
       {
         hint: 'Set dpop to "auto" or true (OKTA_DPOP=auto), or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" on the app.',
       },
@@ -514,10 +510,6 @@ function normaliseScopes(scopes: readonly string[]): readonly string[] {
     });
   }
   return Object.freeze(normalised);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

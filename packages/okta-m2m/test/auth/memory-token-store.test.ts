@@ -3,7 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryTokenStore, tokenCacheKey, type StoredToken } from '../../src/index.js';
+import { MemoryTokenStore, type StoredToken } from '../../src/index.js';
+import { tokenCacheKey } from '../../src/core.js';
 
 function stored(value: string, now: number): StoredToken {
   return {

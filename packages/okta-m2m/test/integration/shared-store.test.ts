@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { generateKeyPair, MemoryTokenStore, type TokenStore } from '../../src/index.js';
+import { clientInternals } from '../../src/client.js';
 import { clientFor } from '../helpers/emulator-client.js';
 
 let emu: RunningEmulator;
@@ -38,7 +39,7 @@ void test('a dropped token is not taken back from the store; the new one is shar
   const b = clientFor(emu, app, { tokenStore });
   t.after(() => Promise.all([a.close(), b.close()]));
   const first = await a.tokens.getToken();
-  a.tokens.rejectToken(first);
+  clientInternals(a).tokens.rejectToken(first);
   const second = await a.tokens.getToken();
   assert.notEqual(second.value, first.value);
   assert.equal(issued(app.clientId), 2);
