@@ -3,6 +3,7 @@
  * TypeScript), talks to them over IPC, kills one like a crash, and watches Redis with MONITOR.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
@@ -99,25 +100,36 @@ export async function startFleet(count: number, config: ReplicaConfig): Promise<
   return replicas;
 }
 
-/** Every command Redis executes, as text, from a MONITOR connection (reattached after a restart). */
+/**
+ * Every command Redis executes, as the text MONITOR prints, read on a plain socket (reattached after a
+ * restart).
+ */
 export class MonitorLog {
   readonly lines: string[] = [];
-  #monitor: Redis | undefined;
+  #socket: Socket | undefined;
 
-  async attach(url: string): Promise<void> {
-    const base = new Redis(url, { lazyConnect: true });
-    base.on('error', () => undefined);
-    await base.connect();
-    const monitor = await base.monitor();
-    monitor.on('error', () => undefined);
-    monitor.on('monitor', (_time: string, args: string[]) => this.lines.push(args.join(' ')));
-    base.disconnect();
-    this.#monitor = monitor;
+  async attach(port: number): Promise<void> {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    let pending = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      const parts = pending.split('\r\n');
+      pending = parts.pop() ?? '';
+      this.lines.push(...parts.filter((line) => line !== '+OK'));
+    });
+    socket.write('MONITOR\r\n');
+    this.#socket = socket;
   }
 
   detach(): void {
-    this.#monitor?.disconnect();
-    this.#monitor = undefined;
+    this.#socket?.destroy();
+    this.#socket = undefined;
   }
 }
 

@@ -61,7 +61,7 @@ const issuedTokens = new Set<string>();
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'okta-m2m-fleet-'));
   redis = await startRedis();
-  await monitor.attach(redis.url);
+  await monitor.attach(redis.port);
 });
 after(async () => {
   monitor.detach();
@@ -213,7 +213,7 @@ test('8 replicas share one token through Redis; side by side, in-memory stores f
 
   // ---- Redis back: one per fleet again ----
   await redis.restart();
-  await monitor.attach(redis.url);
+  await monitor.attach(redis.port);
   await new Promise((r) => setTimeout(r, 2_500)); // the clients reconnect (at most 1 s between attempts)
   const back = await lifetimes(emus, fleet, 'Redis back, 5 clock steps', 5);
   rows.push(back.total.redis, back.total.memory);
