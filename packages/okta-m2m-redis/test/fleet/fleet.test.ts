@@ -84,7 +84,7 @@ type Pair = { redis: Row; memory: Row };
 
 function collectTokens(emus: Emulators): void {
   for (const emu of [emus.redis, emus.memory]) {
-    for (const value of emu.built.platform.state.tokens.keys()) issuedTokens.add(value);
+    for (const value of emu.built.state.tokens.keys()) issuedTokens.add(value);
   }
 }
 
