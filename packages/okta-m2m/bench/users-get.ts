@@ -8,7 +8,7 @@
  *
  * Run: node --conditions=source --import tsx packages/okta-m2m/bench/users-get.ts
  *   [--calls 3000] [--calls1 500] [--rounds 5] [--warmup 2000]
- * Profile one client: BENCH_PROFILE=bearer BENCH_PROFILE_DIR=/tmp/prof (kinds: undici fetch bearer dpop sdk).
+ * Profile one client: BENCH_PROFILE=bearer BENCH_PROFILE_DIR=/tmp/prof (kinds: undici fetch bearer dpop sdk; diagnostics with --only: undici+sign bearer+sign).
  */
 import { parseArgs } from 'node:util';
 import { report, type GoalCheck } from './lib/report.js';
@@ -36,7 +36,12 @@ const CLIENTS = [
   { kind: 'bearer', label: 'okta-m2m `users.get`, Bearer' },
   { kind: 'dpop', label: 'okta-m2m `users.get`, DPoP (ES256)' },
   { kind: 'sdk', label: '`@okta/okta-sdk-nodejs` 8.1 `getUser`, cache off' },
-].filter((c) => values.only === undefined || values.only.split(',').includes(c.kind));
+  // Diagnostics, only with --only: the client plus one ES256 signature per call.
+  { kind: 'undici+sign', label: 'undici + one ES256 signature per call (diagnostic)' },
+  { kind: 'bearer+sign', label: 'okta-m2m Bearer + one ES256 signature per call (diagnostic)' },
+].filter((c) =>
+  values.only === undefined ? !c.kind.includes('+') : values.only.split(',').includes(c.kind),
+);
 
 const here = (file: string): URL => new URL(file, import.meta.url);
 const org = await startWorker<{ url: string; userId: string }>(

@@ -43,7 +43,28 @@ function oktaClient(dpop: boolean): OktaClient {
   });
 }
 
+/**
+ * Diagnostic kinds `undici+sign` and `bearer+sign`: the same client plus one ES256 signature of a proof-sized
+ * input per call, to tell the cost of a signature inside the request loop from the cost of DPoP's other work.
+ */
 async function build(): Promise<{ get: () => Promise<unknown>; close: () => Promise<void> }> {
+  if (kind.endsWith('+sign')) {
+    const inner = await build0(kind.slice(0, -'+sign'.length));
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const input = Buffer.alloc(560, 'e');
+    const options = { key, dsaEncoding: 'ieee-p1363' as const };
+    return {
+      get: () => {
+        sign('sha256', input, options);
+        return inner.get();
+      },
+      close: inner.close,
+    };
+  }
+  return build0(kind);
+}
+
+async function build0(kind: string): Promise<{ get: () => Promise<unknown>; close: () => Promise<void> }> {
   switch (kind) {
     case 'undici': {
       const agent = new Agent({ connections: 32, pipelining: 1, keepAliveTimeout: 30_000 });
