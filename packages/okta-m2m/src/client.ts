@@ -4,13 +4,79 @@
  */
 import { createDpopProver } from './auth/dpop.js';
 import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
+import type { OktaAccessToken } from './auth/access-token.js';
 import { TokenProvider } from './auth/token-provider.js';
 import { resolveConfig, type OktaClientOptions, type ResolvedConfig } from './config.js';
 import { defaultDeps } from './deps.js';
+import type { BreakerState } from './http/circuit-breaker.js';
+import type { RateLimitInfo } from './http/rate-limit.js';
+import type { RetryPolicy } from './http/retry-policy.js';
 import { createTransport, type OktaTransport } from './http/transport.js';
 import { createSafeLogger } from './observability/logger.js';
 import { Metrics, type MetricsSnapshot } from './observability/metrics.js';
 import { UsersApi } from './users/users-api.js';
+
+/**
+ * What a token is, without its value: type, expiry and scopes (what `JSON.stringify(token)` shows).
+ * @example
+ * const info: TokenInfo = await client.tokens.warmUp();
+ * console.log(info.type, new Date(info.expiresAt).toISOString(), info.scopes);
+ */
+export interface TokenInfo {
+  /** `Bearer`, or `DPoP` for a sender-constrained token. */
+  readonly type: 'Bearer' | 'DPoP';
+  /** When it expires (ms since epoch, client clock). */
+  readonly expiresAt: number;
+  /** When it was obtained (ms since epoch, client clock). */
+  readonly obtainedAt: number;
+  /** Scopes the server granted. */
+  readonly scopes: readonly string[];
+  /** Scopes that were asked for. */
+  readonly requestedScopes: readonly string[];
+  /** Requested scopes the server did not grant (empty when all were granted). */
+  readonly missingScopes: readonly string[];
+  /** RFC 7638 thumbprint of the DPoP key a DPoP token is bound to. */
+  readonly jkt?: string | undefined;
+}
+
+/** Per-call options of the token methods. */
+export interface TokenCallOptions {
+  /** Stop waiting (the shared fetch goes on for other callers). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The client's tokens: get one, see what it is, warm the cache up. Tokens are cached per scope set, refreshed
+ * ahead of expiry and shared by concurrent callers; the API methods use them on their own.
+ * @example
+ * await client.tokens.warmUp();                       // fail at start, not on the first request
+ * const token = await client.tokens.getToken(['okta.users.read']);
+ * fetch(url, { headers: { authorization: `${token.type} ${token.value}` } }); // DPoP needs a proof too
+ */
+export interface OktaTokens {
+  /** A valid access token for `scopes` (default: the configured ones), from the cache when possible. */
+  getToken(scopes?: readonly string[], options?: TokenCallOptions): Promise<OktaAccessToken>;
+  /** Fetch the token for `scopes` now (or find it cached) and describe it; throws what a fetch would throw. */
+  warmUp(scopes?: readonly string[], options?: TokenCallOptions): Promise<TokenInfo>;
+  /** Whether token requests carry DPoP proofs (always for `dpop: true`; after the server asks, for `'auto'`). */
+  readonly dpopActive: boolean;
+  /** The configured scopes (sorted, de-duplicated), used when none are given. */
+  readonly scopes: readonly string[];
+}
+
+/**
+ * What the transport has observed: the latest rate-limit headers and the circuit breaker's state.
+ * @example
+ * if (client.transport.rateLimit?.remaining === 0) console.warn('rate limit reached');
+ */
+export interface TransportStatus {
+  /** The rate-limit headers of the latest response that carried them. */
+  readonly rateLimit: RateLimitInfo | undefined;
+  /** The breaker's state (`closed` when the breaker is turned off). */
+  readonly breakerState: BreakerState;
+  /** The effective retry policy. */
+  readonly retryPolicy: Readonly<RetryPolicy>;
+}
 
 /**
  * A configured Okta client.
@@ -23,10 +89,10 @@ import { UsersApi } from './users/users-api.js';
 export interface OktaClient {
   /** The Users API (get, list, updateName, updateProfile). */
   readonly users: UsersApi;
-  /** The token provider: `getToken(scopes?)`, and the `RequestAuthorizer` the APIs use. */
-  readonly tokens: TokenProvider;
-  /** The transport, for its rate-limit and breaker state. */
-  readonly transport: OktaTransport;
+  /** The client's tokens: get one, inspect its type, expiry and scopes, warm up. */
+  readonly tokens: OktaTokens;
+  /** The transport's rate-limit and breaker state. */
+  readonly transport: TransportStatus;
   /** The validated configuration (no key material: only the key's source is kept). */
   readonly config: Readonly<
     Omit<ResolvedConfig, 'privateKey' | 'logger' | 'deps' | 'dpop'> & {
@@ -123,10 +189,10 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     dpop: { mode: dpop.mode, keyPath: dpop.keyPath, alg: dpop.alg },
   };
   let closing: Promise<void> | undefined;
-  return {
+  const client: OktaClient = {
     users,
-    tokens,
-    transport,
+    tokens: tokensView(tokens),
+    transport: transportStatus(transport),
     config: Object.freeze(publicConfig),
     signingKey,
     metrics: () => metrics.snapshot(),
@@ -138,4 +204,58 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
       return closing;
     },
   };
+  INTERNALS.set(client, { tokens, transport });
+  return client;
+}
+
+/** The parts a client is built from, for the library's own tests (not exported by any entry point). */
+export interface ClientInternals {
+  readonly tokens: TokenProvider;
+  readonly transport: OktaTransport;
+}
+
+const INTERNALS = new WeakMap<OktaClient, ClientInternals>();
+
+/**
+ * The token provider and transport behind a client made by {@link createOktaClient}. Internal: for tests.
+ * @example
+ * await clientInternals(client).tokens.settled();
+ */
+export function clientInternals(client: OktaClient): ClientInternals {
+  const internals = INTERNALS.get(client);
+  if (internals === undefined) throw new TypeError('Not a client made by createOktaClient.');
+  return internals;
+}
+
+function tokensView(provider: TokenProvider): OktaTokens {
+  return Object.freeze({
+    getToken: (scopes?: readonly string[], options?: TokenCallOptions) => provider.getToken(scopes, options),
+    warmUp: async (scopes?: readonly string[], options?: TokenCallOptions): Promise<TokenInfo> =>
+      describeToken(await provider.getToken(scopes, options)),
+    get dpopActive() {
+      return provider.dpopActive;
+    },
+    get scopes() {
+      return provider.scopes;
+    },
+  });
+}
+
+function describeToken(token: OktaAccessToken): TokenInfo {
+  const { type, expiresAt, obtainedAt, scopes, requestedScopes, missingScopes, jkt } = token;
+  return { type, expiresAt, obtainedAt, scopes, requestedScopes, missingScopes, jkt };
+}
+
+function transportStatus(transport: OktaTransport): TransportStatus {
+  return Object.freeze({
+    get rateLimit() {
+      return transport.rateLimit;
+    },
+    get breakerState() {
+      return transport.breakerState;
+    },
+    get retryPolicy() {
+      return transport.retryPolicy;
+    },
+  });
 }

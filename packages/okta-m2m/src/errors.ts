@@ -7,6 +7,8 @@
  * `docs/errors.md` lists every code; a test keeps that file in step with {@link ERROR_CODES}.
  */
 
+import type { HttpResponse } from './http/types.js';
+
 /** Stable error codes. Adding one means adding it here, to the class that uses it, and to docs/errors.md. */
 export const ERROR_CODES = [
   'OKTA_M2M_CONFIG',
@@ -28,6 +30,9 @@ export const ERROR_CODES = [
 /** A stable error code. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The code of an {@link OktaApiError}: a plain API error, or a 429 that outlasted the retries. */
+export type OktaApiErrorCode = 'OKTA_M2M_OKTA_API' | 'OKTA_M2M_RATE_LIMITED';
+
 /** Options common to every library error. */
 export interface OktaM2MErrorOptions {
   /** What to do about it, in a sentence. */
@@ -41,13 +46,13 @@ export interface OktaM2MErrorOptions {
  * @example
  * try { await client.users.get('00u1') } catch (e) { if (e instanceof OktaM2MError) console.error(e.code, e.hint) }
  */
-export class OktaM2MError extends Error {
-  /** A stable code from {@link ERROR_CODES}. */
-  readonly code: ErrorCode;
+export class OktaM2MError<C extends ErrorCode = ErrorCode> extends Error {
+  /** A stable code from {@link ERROR_CODES}; each subclass has its own literal, so `switch (err.code)` narrows. */
+  readonly code: C;
   /** What to do about it. */
   readonly hint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: OktaM2MErrorOptions = {}) {
+  constructor(code: C, message: string, options: OktaM2MErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -68,7 +73,7 @@ export interface ConfigProblem {
  * @example
  * catch (e) { if (e instanceof ConfigError) for (const p of e.problems) console.error(`${p.option}: ${p.message}`) }
  */
-export class ConfigError extends OktaM2MError {
+export class ConfigError extends OktaM2MError<'OKTA_M2M_CONFIG'> {
   /** Every problem found, in option order. */
   readonly problems: readonly ConfigProblem[];
 
@@ -80,7 +85,7 @@ export class ConfigError extends OktaM2MError {
 }
 
 /** A key could not be used: malformed, public where private is needed, too short, kid mismatch, loose file mode. */
-export class KeyError extends OktaM2MError {
+export class KeyError extends OktaM2MError<'OKTA_M2M_KEY'> {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
     super('OKTA_M2M_KEY', message, options);
   }
@@ -103,7 +108,9 @@ export interface OAuthErrorDetails {
  * @example
  * catch (e) { if (e instanceof OAuthError && e.error === 'invalid_client') console.error(e.hint) }
  */
-export class OAuthError extends OktaM2MError {
+export class OAuthError extends OktaM2MError<'OKTA_M2M_OAUTH'> {
+  /** The raw response (non-enumerable: JSON and loggers skip it). */
+  declare readonly response?: HttpResponse | undefined;
   readonly status: number;
   readonly error: string;
   readonly errorDescription: string | undefined;
@@ -112,7 +119,7 @@ export class OAuthError extends OktaM2MError {
   constructor(
     message: string,
     details: OAuthErrorDetails,
-    options: OktaM2MErrorOptions & { response?: unknown } = {},
+    options: OktaM2MErrorOptions & { response?: HttpResponse | undefined } = {},
   ) {
     super('OKTA_M2M_OAUTH', message, options);
     this.status = details.status;
@@ -124,7 +131,7 @@ export class OAuthError extends OktaM2MError {
 }
 
 /** The server granted fewer scopes than were requested, and the caller asked to treat that as an error. */
-export class ScopesNotGrantedError extends OktaM2MError {
+export class ScopesNotGrantedError extends OktaM2MError<'OKTA_M2M_SCOPES_NOT_GRANTED'> {
   readonly requested: readonly string[];
   readonly granted: readonly string[];
   readonly missing: readonly string[];
@@ -169,7 +176,9 @@ export interface OktaApiErrorDetails {
  * @example
  * catch (e) { if (e instanceof OktaApiError && e.status === 403) console.error(e.hint) }
  */
-export class OktaApiError extends OktaM2MError {
+export class OktaApiError extends OktaM2MError<OktaApiErrorCode> {
+  /** The raw response (non-enumerable: JSON and loggers skip it). */
+  declare readonly response?: HttpResponse | undefined;
   readonly status: number;
   readonly method: string;
   readonly path: string;
@@ -183,7 +192,7 @@ export class OktaApiError extends OktaM2MError {
   constructor(
     message: string,
     details: OktaApiErrorDetails,
-    options: OktaM2MErrorOptions & { response?: unknown; code?: ErrorCode } = {},
+    options: OktaM2MErrorOptions & { response?: HttpResponse | undefined; code?: OktaApiErrorCode } = {},
   ) {
     super(options.code ?? 'OKTA_M2M_OKTA_API', message, options);
     this.status = details.status;
@@ -205,6 +214,7 @@ export class OktaApiError extends OktaM2MError {
  * catch (e) { if (e instanceof RateLimitError) scheduleLater(e.resetAt) }
  */
 export class RateLimitError extends OktaApiError {
+  declare readonly code: 'OKTA_M2M_RATE_LIMITED';
   /** When the rate-limit window resets (ms since epoch), from `X-Rate-Limit-Reset`, if known. */
   readonly resetAt: number | undefined;
   readonly limit: number | undefined;
@@ -212,7 +222,7 @@ export class RateLimitError extends OktaApiError {
   constructor(
     message: string,
     details: OktaApiErrorDetails & { resetAt?: number | undefined; limit?: number | undefined },
-    options: OktaM2MErrorOptions & { response?: unknown } = {},
+    options: OktaM2MErrorOptions & { response?: HttpResponse | undefined } = {},
   ) {
     super(message, details, { ...options, code: 'OKTA_M2M_RATE_LIMITED' });
     this.resetAt = details.resetAt;
@@ -221,7 +231,7 @@ export class RateLimitError extends OktaApiError {
 }
 
 /** A request attempt or the whole call ran past its time limit. */
-export class TimeoutError extends OktaM2MError {
+export class TimeoutError extends OktaM2MError<'OKTA_M2M_TIMEOUT'> {
   /** `attempt` (one try) or `deadline` (the call's overall budget, retries included). */
   readonly kind: 'attempt' | 'deadline';
   readonly timeoutMs: number;
@@ -239,14 +249,14 @@ export class TimeoutError extends OktaM2MError {
 }
 
 /** The connection failed (refused, reset, DNS, TLS). */
-export class NetworkError extends OktaM2MError {
+export class NetworkError extends OktaM2MError<'OKTA_M2M_NETWORK'> {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
     super('OKTA_M2M_NETWORK', message, options);
   }
 }
 
 /** The circuit breaker is open: Okta failed repeatedly, so calls fail fast until it has had time to recover. */
-export class CircuitOpenError extends OktaM2MError {
+export class CircuitOpenError extends OktaM2MError<'OKTA_M2M_CIRCUIT_OPEN'> {
   /** When the breaker will let a trial request through (ms since epoch). */
   readonly retryAt: number;
 
@@ -257,10 +267,16 @@ export class CircuitOpenError extends OktaM2MError {
 }
 
 /** A response could not be understood: bad JSON, or JSON of an unexpected shape. */
-export class ResponseError extends OktaM2MError {
+export class ResponseError extends OktaM2MError<'OKTA_M2M_RESPONSE'> {
+  /** The raw response (non-enumerable: JSON and loggers skip it). */
+  declare readonly response?: HttpResponse | undefined;
   readonly status: number;
 
-  constructor(message: string, status: number, options: OktaM2MErrorOptions & { response?: unknown } = {}) {
+  constructor(
+    message: string,
+    status: number,
+    options: OktaM2MErrorOptions & { response?: HttpResponse | undefined } = {},
+  ) {
     super('OKTA_M2M_RESPONSE', message, options);
     this.status = status;
     attachResponse(this, options.response);
@@ -268,15 +284,21 @@ export class ResponseError extends OktaM2MError {
 }
 
 /** A DPoP problem: a proof was refused, a bound token misused, or the nonce handshake did not converge. */
-export class DpopError extends OktaM2MError {
+export class DpopError extends OktaM2MError<'OKTA_M2M_DPOP'> {
+  /** The raw response (non-enumerable: JSON and loggers skip it). */
+  declare readonly response?: HttpResponse | undefined;
   readonly status: number | undefined;
   readonly error: string | undefined;
   readonly errorDescription: string | undefined;
 
   constructor(
     message: string,
-    details: { status?: number; error?: string; errorDescription?: string } = {},
-    options: OktaM2MErrorOptions & { response?: unknown } = {},
+    details: {
+      status?: number | undefined;
+      error?: string | undefined;
+      errorDescription?: string | undefined;
+    } = {},
+    options: OktaM2MErrorOptions & { response?: HttpResponse | undefined } = {},
   ) {
     super('OKTA_M2M_DPOP', message, options);
     this.status = details.status;
@@ -287,7 +309,7 @@ export class DpopError extends OktaM2MError {
 }
 
 /** A `link` URL or redirect pointed at another origin; credentials are only ever sent to the configured org. */
-export class ForeignOriginError extends OktaM2MError {
+export class ForeignOriginError extends OktaM2MError<'OKTA_M2M_FOREIGN_ORIGIN'> {
   constructor(message: string, options: OktaM2MErrorOptions = {}) {
     super('OKTA_M2M_FOREIGN_ORIGIN', message, options);
   }
@@ -299,7 +321,7 @@ export class ForeignOriginError extends OktaM2MError {
  * @example
  * catch (e) { if (e instanceof InvalidArgumentError) console.error(e.argument, e.message) }
  */
-export class InvalidArgumentError extends OktaM2MError {
+export class InvalidArgumentError extends OktaM2MError<'OKTA_M2M_INVALID_ARGUMENT'> {
   /** The argument's name, e.g. `firstName` or `limit`. */
   readonly argument: string;
 
@@ -310,14 +332,47 @@ export class InvalidArgumentError extends OktaM2MError {
 }
 
 /** The client was closed. */
-export class ClosedError extends OktaM2MError {
+export class ClosedError extends OktaM2MError<'OKTA_M2M_CLOSED'> {
   constructor(message = 'The Okta client is closed.', options: OktaM2MErrorOptions = {}) {
     super('OKTA_M2M_CLOSED', message, options);
   }
 }
 
+/**
+ * Every error the library throws, as a union discriminated by `code`: `switch (err.code)` narrows to the class.
+ * @example
+ * if (isOktaM2MError(e)) switch (e.code) {
+ *   case 'OKTA_M2M_RATE_LIMITED': retryAt(e.resetAt); break;
+ *   case 'OKTA_M2M_CONFIG': for (const p of e.problems) console.error(p.option, p.message); break;
+ * }
+ */
+export type AnyOktaM2MError =
+  | ConfigError
+  | KeyError
+  | OAuthError
+  | ScopesNotGrantedError
+  | (OktaApiError & { readonly code: 'OKTA_M2M_OKTA_API' })
+  | RateLimitError
+  | TimeoutError
+  | NetworkError
+  | CircuitOpenError
+  | ResponseError
+  | DpopError
+  | ForeignOriginError
+  | InvalidArgumentError
+  | ClosedError;
+
+/**
+ * True for every error the library throws, typed as {@link AnyOktaM2MError} so that `switch (e.code)` narrows.
+ * @example
+ * catch (e) { if (isOktaM2MError(e) && e.code === 'OKTA_M2M_OKTA_API') console.error(e.status, e.errorCode) }
+ */
+export function isOktaM2MError(value: unknown): value is AnyOktaM2MError {
+  return value instanceof OktaM2MError;
+}
+
 /** Attach the raw response without making it enumerable (so JSON.stringify and loggers skip it). */
-function attachResponse(error: Error, response: unknown): void {
+function attachResponse(error: Error, response: HttpResponse | undefined): void {
   if (response !== undefined) {
     Object.defineProperty(error, 'response', { value: response, enumerable: false, writable: false });
   }

@@ -1,8 +1,11 @@
 /**
  * okta-m2m: an Okta service-app client for Node.js: OAuth 2.0 client credentials with private_key_jwt
  * (RS256/ES256), automatic DPoP, a cached and refreshed-ahead token, a resilient transport, the Users API and
- * typed errors with hints. Every export is named here (design rule 2); each declaration carries TSDoc with an
- * example.
+ * typed errors with hints. This entry holds what an application uses: the client and its options, the
+ * configuration helpers, the errors, key generation and loading, the data types, and the names of the metrics
+ * and diagnostics channels. The building blocks the client is made of (token provider, transport, retry policy,
+ * DPoP prover...) are in `okta-m2m/core`, for those who compose their own client. Every export is named here
+ * (design rule 2); each declaration carries TSDoc with an example.
  *
  * @example
  * import { createOktaClient, fromEnv } from 'okta-m2m';
@@ -14,13 +17,18 @@
 
 // The client and its configuration.
 export { createOktaClient } from './client.js';
-export type { OktaClient } from './client.js';
-export { resolveConfig, fromEnv, DEFAULT_SCOPES, CONFIG_DEFAULTS, ENV_VARIABLES } from './config.js';
+export type { OktaClient, OktaTokens, TokenInfo, TokenCallOptions, TransportStatus } from './client.js';
+export { resolveConfig, fromEnv } from './config.js';
 export type { OktaClientOptions, ResolvedConfig, DpopOption } from './config.js';
+export type { TransportOptions, TlsOptions } from './http/transport.js';
+export type { RetryOptions, RetryPolicy, RetryContext } from './http/retry-policy.js';
+export type { CircuitBreakerOptions, BreakerState } from './http/circuit-breaker.js';
+export type { Deps, Clock, Sleep, Random, Logger } from './deps.js';
 
 // Errors.
 export {
   ERROR_CODES,
+  isOktaM2MError,
   OktaM2MError,
   ConfigError,
   KeyError,
@@ -37,20 +45,13 @@ export {
   InvalidArgumentError,
   ClosedError,
 } from './errors.js';
-export type {
-  ErrorCode,
-  OktaM2MErrorOptions,
-  ConfigProblem,
-  OAuthErrorDetails,
-  OktaApiErrorDetails,
-  AuthChallenge,
-} from './errors.js';
-export { OAUTH_HINT_RULES, oauthHintFor } from './auth/oauth-hints.js';
-export type { OAuthHintRule } from './auth/oauth-hints.js';
+export type { ErrorCode, AnyOktaM2MError, OktaApiErrorCode, ConfigProblem, AuthChallenge } from './errors.js';
+export type { HttpResponse } from './http/types.js';
 
-// Keys and client assertions.
-export { loadSigningKey, generateKeyPair, jwkThumbprint, SigningKey } from './auth/keys.js';
+// Keys.
+export { loadSigningKey, generateKeyPair } from './auth/keys.js';
 export type {
+  SigningKey,
   SigningAlg,
   KidSource,
   PublicJwk,
@@ -59,57 +60,11 @@ export type {
   LoadSigningKeyOptions,
   GeneratedKeyPair,
 } from './auth/keys.js';
-export { createClientAssertion, MAX_ASSERTION_LIFETIME_SECONDS } from './auth/client-assertion.js';
-export type { ClientAssertionClaims } from './auth/client-assertion.js';
+export type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
 
-// Tokens.
-export {
-  buildTokenRequest,
-  processTokenResponse,
-  CLIENT_ASSERTION_TYPE,
-  DEFAULT_EXPIRES_IN_SECONDS,
-} from './auth/token-request.js';
-export type {
-  TokenRequestInput,
-  TokenResponseResult,
-  ProcessTokenResponseOptions,
-} from './auth/token-request.js';
-export { TokenProvider, MAX_TOKEN_REQUESTS_PER_FETCH } from './auth/token-provider.js';
-export type { TokenProviderOptions } from './auth/token-provider.js';
-export { createAccessToken } from './auth/access-token.js';
-export type { OktaAccessToken, AccessTokenInit } from './auth/access-token.js';
-export type {
-  AccessToken,
-  AuthorizeRequest,
-  Authorization,
-  RequestAuthorizer,
-  DpopProver,
-} from './auth/types.js';
-
-// DPoP.
-export { createDpopProver, normalizeHtu, DPOP_ALGORITHMS } from './auth/dpop.js';
-export type { DpopProverOptions, DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
-
-// HTTP.
-export { createTransport, TRANSPORT_DEFAULTS } from './http/transport.js';
-export type { TransportOptions, TransportDeps, TlsOptions, OktaTransport } from './http/transport.js';
-export { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from './http/retry-policy.js';
-export type { RetryOptions, RetryPolicy, RetryContext } from './http/retry-policy.js';
-export { DEFAULT_BREAKER_OPTIONS } from './http/circuit-breaker.js';
-export type { CircuitBreakerOptions, BreakerState } from './http/circuit-breaker.js';
-export type { RateLimitInfo } from './http/rate-limit.js';
-export { headerValue, headerValues } from './http/types.js';
-export type { HttpRequest, HttpResponse, RequestFactory, SendOptions, Transport } from './http/types.js';
-
-// Users API.
-export { UsersApi } from './users/users-api.js';
-export type {
-  UsersApiOptions,
-  CallOptions,
-  ListUsersOptions,
-  UsersPage,
-  NameUpdate,
-} from './users/users-api.js';
+// Data: tokens and users.
+export type { OktaAccessToken } from './auth/access-token.js';
+export type { UsersApi, CallOptions, ListUsersOptions, UsersPage, NameUpdate } from './users/users-api.js';
 export type {
   OktaUser,
   OktaUserProfile,
@@ -117,10 +72,9 @@ export type {
   OktaUserStatus,
   OktaLink,
 } from './users/types.js';
+export type { RateLimitInfo } from './http/rate-limit.js';
 
-// Observability and side effects.
-export { Metrics } from './observability/metrics.js';
-export type { MetricsSnapshot } from './observability/metrics.js';
+// Metrics and diagnostics channels.
 export { CHANNELS } from './observability/events.js';
 export type {
   TokenFetchEvent,
@@ -129,7 +83,4 @@ export type {
   RetryEvent,
   BreakerEvent,
 } from './observability/events.js';
-export { redact, redactString, REDACTED } from './observability/redact.js';
-export { createSafeLogger, silentLogger } from './observability/logger.js';
-export { defaultDeps } from './deps.js';
-export type { Deps, Clock, Sleep, Random, Logger } from './deps.js';
+export type { MetricsSnapshot } from './observability/metrics.js';

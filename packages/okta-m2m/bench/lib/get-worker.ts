@@ -9,7 +9,7 @@ import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:cr
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { createDpopProver } from '../../src/auth/dpop.js';
-import { createOktaClient, type OktaClient } from '../../src/client.js';
+import { clientInternals, createOktaClient, type OktaClient } from '../../src/client.js';
 import { percentile } from './stats.js';
 import { serveCommands } from './worker.js';
 
@@ -159,7 +159,9 @@ async function micro(n: number): Promise<Record<string, number>> {
   await bearer.users.get(userId);
   await dpop.users.get(userId);
   const url = new URL(userUrl);
-  const accessToken = (await dpop.tokens.getToken()).value;
+  const bearerTokens = clientInternals(bearer).tokens;
+  const dpopTokens = clientInternals(dpop).tokens;
+  const accessToken = (await dpopTokens.getToken()).value;
   const prover = await createDpopProver({ alg: 'ES256', deps: { clock: Date.now, uuid: randomUUID } });
   const proof = await prover.proof({ method: 'GET', url, accessToken });
   const signingInput = Buffer.from(proof.slice(0, proof.lastIndexOf('.')), 'ascii');
@@ -169,8 +171,8 @@ async function micro(n: number): Promise<Record<string, number>> {
   const result = {
     signUs: await cpuPerOp(() => sign('sha256', signingInput, { key: ecKey, dsaEncoding: 'ieee-p1363' }), n),
     proofUs: await cpuPerOp(() => prover.proof({ method: 'GET', url, accessToken }), n),
-    authorizeBearerUs: await cpuPerOp(() => bearer.tokens.authorize({ method: 'GET', url }), n),
-    authorizeDpopUs: await cpuPerOp(() => dpop.tokens.authorize({ method: 'GET', url }), n),
+    authorizeBearerUs: await cpuPerOp(() => bearerTokens.authorize({ method: 'GET', url }), n),
+    authorizeDpopUs: await cpuPerOp(() => dpopTokens.authorize({ method: 'GET', url }), n),
   };
   await Promise.all([bearer.close(), dpop.close()]);
   return result;

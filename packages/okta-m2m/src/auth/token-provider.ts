@@ -75,7 +75,6 @@ export interface TokenProviderOptions {
   refreshTimer?: boolean | undefined;
   metrics?: Metrics | undefined;
   deps?: Partial<Deps> | undefined;
-  userAgent?: string | undefined;
 }
 
 interface CacheEntry {
@@ -114,7 +113,6 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #metrics: Metrics;
   readonly #deps: Deps;
   readonly #log: Logger;
-  readonly #userAgent: string | undefined;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
   #dpopActive: boolean;
@@ -138,7 +136,6 @@ export class TokenProvider implements RequestAuthorizer {
     this.#metrics = options.metrics ?? new Metrics();
     this.#deps = defaultDeps(options.deps);
     this.#log = createSafeLogger(this.#deps.logger);
-    this.#userAgent = options.userAgent;
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
       throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
@@ -377,7 +374,6 @@ export class TokenProvider implements RequestAuthorizer {
               scopes: entry.scopes,
               clientAssertion,
               dpopProof,
-              userAgent: this.#userAgent,
             });
           },
           { operation: 'token', retryable: true },
@@ -405,7 +401,7 @@ export class TokenProvider implements RequestAuthorizer {
           if (prover !== undefined) {
             throw new DpopError(
               `POST ${this.#endpoint.pathname} answered ${status} ${result.error}: the server saw no DPoP proof although one was sent.`,
-              { status, error: result.error, ...optional('errorDescription', result.errorDescription) },
+              { status, error: result.error, errorDescription: result.errorDescription },
               { hint: 'Check for a proxy that strips the DPoP request header.' },
             );
           }
@@ -442,7 +438,7 @@ export class TokenProvider implements RequestAuthorizer {
     if (this.#dpopMode !== false) return;
     throw new DpopError(
       `The authorization server requires DPoP (POST ${this.#endpoint.pathname} answered ${status} ${error}), but dpop is false.`,
-      { status, error, ...optional('errorDescription', errorDescription) },
+      { status, error, errorDescription },
       {
         hint: 'Set dpop to "auto" or true (OKTA_DPOP=auto), or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" on the app.',
       },
@@ -471,10 +467,6 @@ function normaliseScopes(scopes: readonly string[]): readonly string[] {
     });
   }
   return Object.freeze(normalised);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -47,7 +47,6 @@ export interface TokenRequestInput {
   clientAssertion: string;
   /** A fresh DPoP proof for `POST tokenEndpoint`, when proving possession. */
   dpopProof?: string | undefined;
-  userAgent?: string | undefined;
 }
 
 /**
@@ -68,7 +67,6 @@ export function buildTokenRequest(input: TokenRequestInput): HttpRequest {
     'Content-Type': 'application/x-www-form-urlencoded',
   };
   if (input.dpopProof !== undefined) headers['DPoP'] = input.dpopProof;
-  if (input.userAgent !== undefined) headers['User-Agent'] = input.userAgent;
   return { method: 'POST', url: new URL(input.tokenEndpoint.href), headers, body: body.toString() };
 }
 
@@ -133,7 +131,7 @@ export function processTokenResponse(
       if (nonce !== undefined && nonce !== '') return { kind: 'use-nonce', nonce };
       throw new DpopError(
         `${where} answered ${status} use_dpop_nonce without a DPoP-Nonce header.`,
-        { status, error, ...(errorDescription === undefined ? {} : { errorDescription }) },
+        { status, error, errorDescription },
         { hint: 'Check for a proxy that strips the DPoP-Nonce response header.', response },
       );
     }
@@ -143,11 +141,7 @@ export function processTokenResponse(
     const rule = oauthHintFor(error, errorDescription);
     const message = `${where} failed with ${status} ${error}${errorDescription ? `: ${errorDescription}` : ''}`;
     if (error === 'invalid_dpop_proof') {
-      throw new DpopError(
-        message,
-        { status, error, ...(errorDescription === undefined ? {} : { errorDescription }) },
-        { hint: rule?.hint, response },
-      );
+      throw new DpopError(message, { status, error, errorDescription }, { hint: rule?.hint, response });
     }
     throw new OAuthError(
       message,

@@ -70,11 +70,7 @@ export function oktaErrorFromResponse(response: HttpResponse, context: ResponseC
   if (isDpopRefusal(status, challenge)) {
     return new DpopError(
       `${method} ${path} failed with ${status}: ${challengeError}${challengeDescription ? ` (${challengeDescription})` : ''}`,
-      {
-        status,
-        ...(challengeError === undefined ? {} : { error: challengeError }),
-        ...(challengeDescription === undefined ? {} : { errorDescription: challengeDescription }),
-      },
+      { status, error: challengeError, errorDescription: challengeDescription },
       { hint: dpopHint(challengeDescription), response },
     );
   }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { startEmulator } from 'okta-emulator';
 import type { RunningEmulator, ServiceAppCredentials } from 'okta-emulator';
-import { createOktaClient } from '../../src/client.js';
+import { clientInternals, createOktaClient } from '../../src/client.js';
 import type { OktaClient } from '../../src/client.js';
 import { createDpopProver } from '../../src/auth/dpop.js';
 import { loadSigningKey } from '../../src/auth/keys.js';
@@ -252,8 +252,8 @@ void describe('DPoP against the emulator', () => {
 
     void it('proofs for API calls carry ath and the decoded htu, and a new jti each time', async () => {
       const url = new URL(`${emu.url}/api/v1/users/ada%40example.com?expand=x`);
-      const a = await okta.tokens.authorize({ method: 'GET', url });
-      const b = await okta.tokens.authorize({ method: 'GET', url });
+      const a = await clientInternals(okta).tokens.authorize({ method: 'GET', url });
+      const b = await clientInternals(okta).tokens.authorize({ method: 'GET', url });
       assert.equal(a.headers['Authorization'], `DPoP ${a.token.value}`);
       const ca = decode(a.headers['DPoP']);
       assert.equal(ca?.['htu'], `${emu.url}/api/v1/users/ada@example.com`);

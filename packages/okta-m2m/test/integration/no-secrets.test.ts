@@ -10,8 +10,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createPrivateKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { startEmulator, type RunningEmulator, type ServiceAppCredentials } from 'okta-emulator';
+import { CHANNELS, loadSigningKey } from '../../src/index.js';
 import {
-  CHANNELS,
   Metrics,
   TokenProvider,
   UsersApi,
@@ -19,10 +19,9 @@ import {
   createSafeLogger,
   createTransport,
   defaultDeps,
-  loadSigningKey,
   type HttpRequest,
   type Transport,
-} from '../../src/index.js';
+} from '../../src/core.js';
 import { capturingLogger } from '../helpers/token-fakes.js';
 import { clientFor } from '../helpers/emulator-client.js';
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { CHANNELS, OktaApiError, type TokenCacheEvent } from '../../src/index.js';
+import { clientInternals } from '../../src/client.js';
 import { capturingLogger } from '../helpers/token-fakes.js';
 import { clientFor } from '../helpers/emulator-client.js';
 
@@ -74,7 +75,7 @@ void test('expiry: the token is refreshed ahead, so calls across the expiry boun
   emu.clock.advance(2_900_000); // past 80% of the 3600 s lifetime
   const during = await client.tokens.getToken();
   assert.equal(during, first, 'the cached token is served while the refresh runs');
-  await client.tokens.settled();
+  await clientInternals(client).tokens.settled();
   assert.equal(tokenRequests(app.clientId), 2, 'one background refresh');
 
   emu.clock.advance(800_000); // the first token has now expired at the server

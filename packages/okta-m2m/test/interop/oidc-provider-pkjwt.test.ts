@@ -6,13 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import {
-  createOktaClient,
-  DpopError,
-  OAuthError,
-  jwkThumbprint,
-  type OktaClientOptions,
-} from '../../src/index.js';
+import { createOktaClient, DpopError, OAuthError, type OktaClientOptions } from '../../src/index.js';
+import { jwkThumbprint } from '../../src/core.js';
+import { clientInternals } from '../../src/client.js';
 import { startOidcProvider, type OidcProviderOptions } from '../helpers/oidc-provider.js';
 
 function keyPair(alg: 'RS256' | 'ES256') {
@@ -59,7 +55,7 @@ for (const alg of ['RS256', 'ES256'] as const) {
     const stored = await server.findToken(token.value);
     assert.ok(stored, 'the server issued this token');
     assert.deepEqual(stored.scope?.split(' ').sort(), ['okta.users.manage', 'okta.users.read']);
-    okta.tokens.rejectToken(token);
+    clientInternals(okta).tokens.rejectToken(token);
     const second = await okta.tokens.getToken(['okta.users.read']);
     assert.deepEqual(second.scopes, ['okta.users.read']);
     assert.equal(server.tokenRequests.length, 2);

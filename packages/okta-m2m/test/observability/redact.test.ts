@@ -76,7 +76,12 @@ void test('errors become plain objects without their response; cycles are cut', 
     { status: 401, error: 'invalid_client' },
     {
       hint: 'fix it',
-      response: { body: 'secret-body' },
+      response: {
+        status: 401,
+        headers: {},
+        body: 'secret-body',
+        url: new URL('https://acme.okta.com/oauth2/v1/token'),
+      },
     },
   );
   const out = redact({ err }) as unknown as { err: Record<string, unknown> };
