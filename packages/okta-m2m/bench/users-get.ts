@@ -23,6 +23,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2000' },
     only: { type: 'string' },
+    base: { type: 'string' },
   },
 });
 const calls = Number(values.calls);
@@ -42,6 +43,14 @@ const CLIENTS = [
 ].filter((c) =>
   values.only === undefined ? !c.kind.includes('+') : values.only.split(',').includes(c.kind),
 );
+// --base DIR: also run the okta-m2m clients of another checkout (e.g. the code before a change), in the same rounds.
+const BASE = values.base;
+if (BASE !== undefined) {
+  for (const c of [...CLIENTS]) {
+    if (c.kind === 'bearer' || c.kind === 'dpop')
+      CLIENTS.push({ kind: `${c.kind}@base`, label: `${c.label} (${BASE})` });
+  }
+}
 
 const here = (file: string): URL => new URL(file, import.meta.url);
 const org = await startWorker<{ url: string; userId: string }>(
@@ -54,7 +63,13 @@ let micro: Worker<unknown> | undefined;
 try {
   for (const c of CLIENTS) {
     const args = ['--kind', c.kind, '--url', org.ready.url, '--user', org.ready.userId];
-    workers.set(c.kind, await startWorker(here('./lib/get-worker.ts'), args, c.kind));
+    const [kind, base] = c.kind.split('@');
+    const script =
+      base === undefined
+        ? here('./lib/get-worker.ts')
+        : new URL(`file://${BASE}/packages/okta-m2m/bench/lib/get-worker.ts`);
+    args[1] = kind!;
+    workers.set(c.kind, await startWorker(script, args, c.kind));
   }
   micro = await startWorker(
     here('./lib/get-worker.ts'),

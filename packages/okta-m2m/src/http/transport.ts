@@ -7,7 +7,7 @@
  *
  * Every attempt calls the caller's RequestFactory again, so a retry carries a new client assertion / DPoP proof.
  */
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
 import type { Clock, Logger, Random, Sleep } from '../deps.js';
 import {
   CircuitOpenError,
@@ -24,7 +24,8 @@ import {
   type BreakerState,
   type CircuitBreakerOptions,
 } from './circuit-breaker.js';
-import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
+import { AttemptSignal } from './attempt-signal.js';
+import { hasRateLimit, parseRateLimit, type RateLimitInfo } from './rate-limit.js';
 import {
   decideRetry,
   resolveRetryPolicy,
@@ -127,6 +128,8 @@ class UndiciTransport implements OktaTransport {
   readonly #maxBytes: number;
   readonly #userAgent: string;
   #rateLimit: RateLimitInfo | undefined;
+  /** The headers of the latest response with rate-limit headers, parsed only when `rateLimit` is read. */
+  #rateLimitHeaders: HttpResponse['headers'] | undefined;
   #closed = false;
   /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
   readonly #closing = new AbortController();
@@ -161,6 +164,10 @@ class UndiciTransport implements OktaTransport {
   }
 
   get rateLimit(): RateLimitInfo | undefined {
+    if (this.#rateLimitHeaders !== undefined) {
+      this.#rateLimit = parseRateLimit(this.#rateLimitHeaders);
+      this.#rateLimitHeaders = undefined;
+    }
     return this.#rateLimit;
   }
 
@@ -179,13 +186,23 @@ class UndiciTransport implements OktaTransport {
     const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
     const deadlineAt = clock() + deadlineMs;
     // The call's signal: aborted by the caller, or by the deadline (a real timer backs up the clock arithmetic).
+    // Cancelling the call cancels the attempt in flight with the same reason; the transport does both itself, so
+    // nothing listens on the call's signal but the request factory.
     const call = new AbortController();
-    const unfollow = follow(call, options.signal);
-    const deadlineTimer = setTimeout(() => call.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
-    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal };
+    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal, attempt: undefined };
+    const cancel = {
+      abort: (reason: unknown): void => {
+        call.abort(reason);
+        ctx.attempt?.abort(reason);
+      },
+    };
+    const unfollow = follow(cancel, options.signal);
+    const deadlineTimer = setTimeout(() => cancel.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
     try {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#attempt(factory, attempt, ctx);
+        // An answer below 400 ends the call (decideRetry would stop on it before consulting anything else).
+        if (result.kind === 'response' && result.response.status < 400) return result.response;
         const outcome: AttemptOutcome =
           result.kind === 'response'
             ? {
@@ -262,18 +279,22 @@ class UndiciTransport implements OktaTransport {
     const left = ctx.deadlineAt - clock();
     const budget = Math.max(1, Math.min(this.#timeoutMs, left));
     const kind: 'attempt' | 'deadline' = this.#timeoutMs < left ? 'attempt' : 'deadline';
-    const controller = new AbortController();
-    const unfollow = follow(controller, ctx.call);
-    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), Math.min(budget, MAX_TIMER_MS));
+    // Aborted by its timer, or by the call (see send).
+    const signal = new AttemptSignal();
+    if (ctx.call.aborted) signal.abort(ctx.call.reason);
+    ctx.attempt = signal;
+    const timer = setTimeout(() => signal.abort(ATTEMPT_TIMEOUT), Math.min(budget, MAX_TIMER_MS));
     const started = clock();
     const event = { operation: ctx.options.operation, method: request.method, path, attempt };
     try {
-      const res = await undiciRequest(request.url, {
-        dispatcher: this.#agent,
+      const url = request.url;
+      const res = await this.#agent.request({
+        origin: url.origin,
+        path: url.search === '' ? path : `${path}${url.search}`,
         method: request.method,
         headers: this.#headers(request),
         body: request.body ?? null,
-        signal: controller.signal,
+        signal,
         headersTimeout: budget,
         bodyTimeout: budget,
       });
@@ -296,12 +317,13 @@ class UndiciTransport implements OktaTransport {
       const response: HttpResponse = { status: res.statusCode, headers, body, url: request.url };
       metrics.request({ ...event, status: response.status, durationMs: clock() - started });
       this.#breaker?.record(permit, response.status >= 500 ? 'failure' : 'success');
-      const rateLimit = parseRateLimit(headers);
-      if (rateLimit !== undefined) this.#rateLimit = rateLimit;
+      // Parsed when read (the `rateLimit` getter) or when the answer may be retried (429 and other failures).
+      if (hasRateLimit(headers)) this.#rateLimitHeaders = headers;
+      const rateLimit = response.status >= 400 ? parseRateLimit(headers) : undefined;
       return { kind: 'response', response, rateLimit };
     } catch (error) {
       if (error instanceof OktaM2MError) throw error;
-      const classified = this.#classify(error, ctx, controller.signal, label, kind, budget, attempt);
+      const classified = this.#classify(error, ctx, signal, label, kind, budget, attempt);
       if (classified.kind === 'fatal') {
         this.#breaker?.record(permit, 'abandoned');
         metrics.request({ ...event, durationMs: clock() - started });
@@ -312,7 +334,7 @@ class UndiciTransport implements OktaTransport {
       return classified;
     } finally {
       clearTimeout(timer);
-      unfollow();
+      ctx.attempt = undefined;
     }
   }
 
@@ -320,7 +342,7 @@ class UndiciTransport implements OktaTransport {
   #classify(
     error: unknown,
     ctx: CallContext,
-    attemptSignal: AbortSignal,
+    attemptSignal: AttemptSignal,
     label: string,
     kind: 'attempt' | 'deadline',
     budget: number,
@@ -369,15 +391,20 @@ class UndiciTransport implements OktaTransport {
 
   #headers(request: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {};
-    const present = new Set<string>();
-    for (const [name, value] of Object.entries(request.headers)) {
-      headers[name] = value;
-      present.add(name.toLowerCase());
+    let accept = false;
+    let agent = false;
+    let type = false;
+    const given = request.headers;
+    for (const name of Object.keys(given)) {
+      headers[name] = given[name]!;
+      const lower = name.toLowerCase();
+      if (lower === 'accept') accept = true;
+      else if (lower === 'user-agent') agent = true;
+      else if (lower === 'content-type') type = true;
     }
-    if (!present.has('accept')) headers['accept'] = 'application/json';
-    if (!present.has('user-agent')) headers['user-agent'] = this.#userAgent;
-    if (request.body !== undefined && !present.has('content-type'))
-      headers['content-type'] = 'application/json';
+    if (!accept) headers['accept'] = 'application/json';
+    if (!agent) headers['user-agent'] = this.#userAgent;
+    if (request.body !== undefined && !type) headers['content-type'] = 'application/json';
     return headers;
   }
 }
@@ -387,6 +414,8 @@ interface CallContext {
   deadlineMs: number;
   deadlineAt: number;
   call: AbortSignal;
+  /** The attempt in flight, if any: cancelled with the call. */
+  attempt: AttemptSignal | undefined;
 }
 
 type AttemptResult =

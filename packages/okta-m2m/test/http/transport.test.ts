@@ -14,6 +14,7 @@ import {
   TimeoutError,
 } from '../../src/errors.js';
 import { createTransport, type TransportOptions } from '../../src/http/transport.js';
+import type { RateLimitInfo } from '../../src/http/rate-limit.js';
 import type { HttpRequest } from '../../src/http/types.js';
 import { LIBRARY_VERSION } from '../../src/http/user-agent.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -324,4 +325,30 @@ void test('breaker: failures open it, calls then fail fast without reaching the 
   assert.equal((await transport.send(get('/outage'), { operation: 'test', retryable: true })).status, 200);
   assert.equal(transport.breakerState, 'closed');
   assert.deepEqual(metrics.snapshot().breaker, { state: 'closed', opened: 1 });
+});
+
+void test('rateLimit is read from the latest response that carried rate-limit headers', async (t) => {
+  const { transport } = setup();
+  t.after(() => transport.close());
+  let reply: Record<string, string> = {};
+  routes.set('/limited', (_req, res) => res.writeHead(200, reply).end('{}'));
+  const send = () => transport.send(get('/limited'), { operation: 'test', retryable: true });
+  const current = (): RateLimitInfo | undefined => transport.rateLimit;
+  assert.equal(current(), undefined);
+  reply = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': '1000' };
+  await send();
+  reply = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '598', 'x-rate-limit-reset': '1001' };
+  await send();
+  reply = {}; // no rate-limit headers: the last reading stays
+  await send();
+  reply = { 'x-rate-limit-remaining': 'unknown' }; // unreadable: the last reading stays
+  await send();
+  assert.deepEqual(
+    { ...current() },
+    { limit: 600, remaining: 598, resetAt: 1_001_000, serverNow: current()?.serverNow },
+  );
+  reply = { 'x-rate-limit-remaining': '7' };
+  await send();
+  assert.equal(current()?.remaining, 7);
+  assert.equal(current()?.limit, undefined);
 });
