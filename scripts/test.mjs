@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs every test file of the workspace with Node's own test runner, TypeScript loaded by tsx and
 // workspace packages resolved to their sources (the "source" export condition).
+// The output is a line per test file, every failure in full and a summary (scripts/test-reporter.mjs); set
+// TEST_REPORTER=spec (or tap) for Node's own reporters.
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +39,27 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
+// Browser tests drive Debian's Chromium: without it, stop now with the command that installs it (never skip).
+const chromium = '/usr/bin/chromium';
+if (selected.some((f) => f.endsWith('.browser.test.ts')) && !existsSync(chromium)) {
+  console.error(
+    `The browser tests need Chromium at ${chromium}. Install it, then run the tests again:\n\n` +
+      '  sudo apt-get update && sudo apt-get install -y chromium\n',
+  );
+  process.exit(1);
+}
+
 const result = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', ...selected],
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    `--test-reporter=${process.env.TEST_REPORTER ?? join(root, 'scripts/test-reporter.mjs')}`,
+    ...selected,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

@@ -1,5 +1,9 @@
+/**
+ * The command line of `okta-emulator`: options, defaults, the usage text, and a `UsageError` naming a
+ * bad option.
+ */
 import { parseArgs } from 'node:util';
-import { DEFAULT_QUOTAS } from './plugins/rate-limit.js';
+import { DEFAULT_QUOTAS } from './state/rate-limits.js';
 
 /** Parsed command line of `okta-emulator`. */
 export interface CliOptions {

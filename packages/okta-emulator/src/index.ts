@@ -1,28 +1,32 @@
 /**
  * okta-emulator: a local, Okta-shaped org for development and tests. NOT Okta; its keys are for
- * development only.
+ * development only. The public surface: build or start an emulator, its one state, clocks, ids, and the
+ * error types and renderers its routes use.
  */
-export { startEmulator } from './emulator.js';
-export type { EmulatorOptions, RunningEmulator } from './emulator.js';
-export { buildEmulator } from './app.js';
-export type { BuildEmulatorOptions, BuiltEmulator, EmulatorSnapshot } from './app.js';
+
+export { startEmulator } from './server.js';
+export type { EmulatorOptions, RunningEmulator } from './server.js';
+export { buildEmulator } from './server.js';
+export type { BuildEmulatorOptions, BuiltEmulator, EmulatorSnapshot } from './server.js';
+export type { EmulatorState } from './state/emulator-state.js';
 export type { ServiceAppOptions, ServiceAppCredentials } from './service-app.js';
 export { generateClientKey } from './service-app.js';
-export { createClock, createFixedClock } from './clock.js';
-export type { MutableClock } from './clock.js';
-export type { Clock, Principal, ClientLookup } from './contracts.js';
-export { createIdGenerator } from './ids.js';
-export type { IdGenerator } from './ids.js';
+export { createClock, createFixedClock } from './lib/clock.js';
+export type { Clock, MutableClock } from './lib/clock.js';
+export type { Principal } from './authz/principal.js';
+export { createIdGenerator } from './lib/ids.js';
+export type { IdGenerator } from './lib/ids.js';
 export {
   OktaApiError,
+  OAuthProtocolError,
   ChallengeResponse,
-  oktaError,
   oktaErrorBody,
-  oauthError,
-  installErrorHandler,
-} from './errors.js';
-export type { OktaErrorBody, OktaErrorOptions } from './errors.js';
-export { OAuthProtocolError, OAUTH_ERRORS } from './oauth/oauth-errors.js';
-export type { OAuthErrorKey } from './oauth/oauth-errors.js';
+  renderOktaError,
+  renderOAuthError,
+} from './lib/errors.js';
+export type { OktaErrorBody, OktaErrorOptions, OAuthErrorOptions } from './lib/errors.js';
+export { installErrorHandler } from './plugins/error-handler.js';
+export { OAUTH_ERRORS } from './lib/oauth-error-catalog.js';
+export type { OAuthErrorKey } from './lib/oauth-error-catalog.js';
 export { buildChallenge } from './oauth/challenge.js';
 export type { ChallengeOptions } from './oauth/challenge.js';

@@ -5,7 +5,7 @@
  */
 import { USAGE, UsageError, parseCliArgs, type CliOptions } from './cli-args.js';
 import { setUpDemoApp } from './demo-app.js';
-import { startEmulator, type RunningEmulator } from './emulator.js';
+import { startEmulator, type RunningEmulator } from './server.js';
 
 const BANNER = `
 ################################################################################

@@ -1,7 +1,11 @@
+/**
+ * Creating a ready API Services app through the emulator's own admin API (key pair, scope grants, admin
+ * role), as the guide sets one up: what `createServiceApp` and `--demo-app` use.
+ */
 import { generateKeyPair, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { jwkThumbprint } from './oauth/jws.js';
+import { jwkThumbprint } from './lib/jws.js';
 
 const generate = promisify(generateKeyPair);
 

@@ -1,12 +1,12 @@
-import type { Principal } from '../contracts.js';
-import type { ClientRoleAssignment } from '../iam/client-role-store.js';
-import type { CustomRoleRecord } from '../iam/custom-role-store.js';
-import type { GroupStore } from '../iam/group-store.js';
-import { grants } from '../iam/permissions.js';
-import type { ResourceSetRecord } from '../iam/resource-set-store.js';
-import { STANDARD_ROLES } from '../iam/standard-roles.js';
-import type { ManagementState } from '../management-state.js';
-import type { UserRecord } from '../users/user-record.js';
+/**
+ * What an admin role allows: role assignments turned into grants (permissions over users and groups), the
+ * checks routes make with them, and a per-client cache of the result.
+ */
+import type { Principal } from './principal.js';
+import { grants } from '../state/iam/permissions.js';
+import { STANDARD_ROLES } from '../state/iam/standard-roles.js';
+import type { UserRecord } from '../state/users/user-record.js';
+import type { ClientRoleAssignment, CustomRoleRecord, ResourceSetRecord } from '../state/iam/iam-records.js';
 
 /** Which users a grant reaches. */
 export interface UserScope {
@@ -33,6 +33,18 @@ export interface Grant {
 export interface Access {
   readonly superAdmin: boolean;
   readonly grants: readonly Grant[];
+}
+
+/** Group memberships as the checks read them (a `GroupStore` is one). */
+export interface Memberships {
+  groupsOf(userId: string): ReadonlySet<string> | undefined;
+}
+
+/** The role assignments, roles and resource sets access is derived from (an `EmulatorState` is one). */
+export interface AccessSource {
+  readonly clientRoles: { list(clientId: string): readonly ClientRoleAssignment[] };
+  readonly roles: { find(idOrLabel: string): CustomRoleRecord | undefined };
+  readonly resourceSets: { find(idOrLabel: string): ResourceSetRecord | undefined };
 }
 
 const EVERYTHING_USERS: UserScope = { all: true, userIds: new Set(), memberGroups: new Set() };
@@ -100,7 +112,7 @@ interface CacheEntry {
 export class AccessResolver {
   readonly #cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly state: ManagementState) {}
+  constructor(private readonly state: AccessSource) {}
 
   /** The access of `principal`; an api-token principal is Super Admin. */
   resolve(principal: Principal): Access {
@@ -149,7 +161,7 @@ export function hasPermission(access: Access, permission: string): boolean {
   return access.grants.some((g) => grants(g.permissions, permission));
 }
 
-function userInScope(scope: UserScope, user: UserRecord, groups: GroupStore): boolean {
+function userInScope(scope: UserScope, user: UserRecord, groups: Memberships): boolean {
   if (scope.all || scope.userIds.has(user.id)) return true;
   if (scope.memberGroups.size === 0) return false;
   const mine = groups.groupsOf(user.id);
@@ -159,7 +171,12 @@ function userInScope(scope: UserScope, user: UserRecord, groups: GroupStore): bo
 }
 
 /** True when some grant holds `permission` over this user. */
-export function canOnUser(access: Access, permission: string, user: UserRecord, groups: GroupStore): boolean {
+export function canOnUser(
+  access: Access,
+  permission: string,
+  user: UserRecord,
+  groups: Memberships,
+): boolean {
   for (const g of access.grants)
     if (grants(g.permissions, permission) && userInScope(g.users, user, groups)) return true;
   return false;
@@ -167,12 +184,12 @@ export function canOnUser(access: Access, permission: string, user: UserRecord, 
 
 /**
  * The users a list may show for `permission`: null for "all", otherwise a predicate (possibly matching no
- * one). Resource-restricted roles get a filtered, possibly empty, 200 list (facts §6).
+ * one). Resource-restricted roles get a filtered, possibly empty, 200 list.
  */
 export function userVisibility(
   access: Access,
   permission: string,
-  groups: GroupStore,
+  groups: Memberships,
 ): ((u: UserRecord) => boolean) | null {
   const scopes: UserScope[] = [];
   for (const g of access.grants) {
@@ -210,4 +227,22 @@ export function groupVisibility(access: Access, permission: string): ((groupId: 
     scopes.push(g.groups);
   }
   return (gid) => scopes.some((s) => s.groupIds.has(gid));
+}
+
+/** One resolver per state (its cache belongs to that org). */
+const resolvers = new WeakMap<AccessSource, AccessResolver>();
+
+/**
+ * The access of `principal` in `state`, through that state's cached resolver.
+ *
+ * @example
+ * const access = resolveAccess(state, request.principal);
+ */
+export function resolveAccess(state: AccessSource, principal: Principal): Access {
+  let resolver = resolvers.get(state);
+  if (resolver === undefined) {
+    resolver = new AccessResolver(state);
+    resolvers.set(state, resolver);
+  }
+  return resolver.resolve(principal);
 }

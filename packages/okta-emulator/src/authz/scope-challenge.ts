@@ -1,5 +1,8 @@
-import type { FastifyReply } from 'fastify';
-import type { Principal } from '../contracts.js';
+/**
+ * Scope checks and the insufficient-scope challenge Okta sends with a 403 at `/api/v1`.
+ */
+import { ChallengeResponse } from '../lib/errors.js';
+import type { Principal } from './principal.js';
 import { buildChallenge } from '../oauth/challenge.js';
 
 /** True when the token carries at least one of `anyOf`. */
@@ -9,7 +12,7 @@ export function hasAnyScope(scopes: readonly string[], anyOf: readonly string[])
 }
 
 /**
- * The `WWW-Authenticate` value of an insufficient-scope 403 (facts §4.1, §2.4): scheme `Bearer` or
+ * The `WWW-Authenticate` value of an insufficient-scope 403: scheme `Bearer` or
  * `DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512"`, then authorization_uri and realm with `http://` and
  * the org host (even on https orgs), one scope name, the error, its description and the request path.
  * @example insufficientScopeChallenge('Bearer', 'https://example.okta.com', 'okta.users.read', '/api/v1/users')
@@ -30,16 +33,19 @@ export function insufficientScopeChallenge(
   });
 }
 
-/** Sends the insufficient-scope 403: empty body, information only in `WWW-Authenticate` (facts §4.1). */
-export function sendInsufficientScope(
-  reply: FastifyReply,
+/**
+ * The insufficient-scope 403, to throw: empty body, information only in `WWW-Authenticate`.
+ *
+ * @example
+ * throw insufficientScope(principal, state.orgUrl, 'okta.users.read', '/api/v1/users');
+ */
+export function insufficientScope(
   principal: Extract<Principal, { kind: 'oauth' }>,
   orgUrl: string,
   scope: string,
   resource: string,
-): FastifyReply {
-  return reply
-    .code(403)
-    .header('www-authenticate', insufficientScopeChallenge(principal.scheme, orgUrl, scope, resource))
-    .send();
+): ChallengeResponse {
+  return new ChallengeResponse(403, {
+    'www-authenticate': insufficientScopeChallenge(principal.scheme, orgUrl, scope, resource),
+  });
 }

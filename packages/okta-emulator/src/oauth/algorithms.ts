@@ -1,3 +1,7 @@
+/**
+ * Signature algorithms: which ones Okta accepts for client assertions and DPoP proofs, and the key type
+ * and curve each needs.
+ */
 /** Signature algorithms Okta accepts for client assertions (private_key_jwt) and DPoP proofs. */
 export const ASYMMETRIC_ALGS: readonly string[] = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
 

@@ -1,3 +1,7 @@
+/**
+ * The `WWW-Authenticate` challenges Okta sends at `/api/v1`: Bearer or DPoP, with the error, its
+ * description, scope and resource, and the resource-server nonce challenge.
+ */
 import { DPOP_ALGS_PARAM } from './algorithms.js';
 
 /** What goes into a resource-server `WWW-Authenticate` challenge. */
@@ -39,14 +43,14 @@ export function buildChallenge(options: ChallengeOptions): string {
 }
 
 /**
- * `error_description` of a resource server's nonce demand: RFC 9449 §9's example text. Okta's catalogue only has
+ * `error_description` of a resource server's nonce demand: RFC 9449's example text. Okta's catalogue only has
  * the authorization server's ("Authorization server requires nonce in DPoP proof."), as Okta does not demand
- * nonces at `/api/v1` (facts §2.4); the emulator's opt-in resource-nonce mode uses this one.
+ * nonces at `/api/v1`; the emulator's opt-in resource-nonce mode uses this one.
  */
 export const RESOURCE_NONCE_DESCRIPTION = 'Resource server requires nonce in DPoP proof.';
 
 /**
- * The `WWW-Authenticate` value of a resource server's nonce demand (RFC 9449 §9), sent with 401 and a
+ * The `WWW-Authenticate` value of a resource server's nonce demand (RFC 9449), sent with 401 and a
  * `DPoP-Nonce` header: `DPoP algs="RS256 … ES512", error="use_dpop_nonce", error_description="…"`.
  *
  * @example

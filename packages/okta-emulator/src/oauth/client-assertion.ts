@@ -1,19 +1,25 @@
-import type { AppKey, OidcApp, PlatformContext } from '../state.js';
-import { rememberOnce } from '../state.js';
+/**
+ * private_key_jwt client authentication: the client assertion's checks in Okta's order (parse, `alg`,
+ * `iss`/`sub`, keys and `kid`, signature, `aud`, `exp`, `iat`, `jti` replay), each failure a catalogue
+ * OAuth error.
+ */
+import type { AuthorizationServerState } from './server-state.js';
+import type { AppKey, OidcApp } from '../state/org-records.js';
+import { rememberOnce } from '../state/replay-cache.js';
 import { isAllowedAlg } from './algorithms.js';
-import { parseCompactJwt, publicKeyFromJwk, verifyCompactJws } from './jws.js';
-import { OAuthProtocolError } from './oauth-errors.js';
+import { parseCompactJwt, publicKeyFromJwk, verifyCompactJws } from '../lib/jws.js';
+import { OAuthProtocolError } from '../lib/errors.js';
 
 /** `client_assertion_type` for private_key_jwt. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /**
  * Clock-skew leeway, in seconds, for the assertion's `exp` and `iat` (Okta does not document one; a
- * minute is the common choice and is listed under "Choices for UNSURE facts").
+ * minute is the common choice (docs/emulator-coverage.md lists the choice)).
  */
 export const ASSERTION_LEEWAY_S = 60;
 
-/** Longest accepted assertion lifetime: `exp` at most one hour after now (facts §1.3). */
+/** Longest accepted assertion lifetime: `exp` at most one hour after now. */
 export const ASSERTION_MAX_LIFETIME_S = 3600;
 
 /**
@@ -24,10 +30,10 @@ export const ASSERTION_MAX_LIFETIME_S = 3600;
  * catalogue's `OAuthProtocolError` (401 `invalid_client`).
  *
  * The `jti` is burnt as soon as the assertion is valid, before DPoP or scope checks, so resending the same
- * assertion in the middle of the DPoP handshake fails (facts §1.4, FIELD-LOG).
+ * assertion in the middle of the DPoP handshake fails (as seen on real orgs).
  */
 export function authenticateClientAssertion(
-  ctx: PlatformContext,
+  state: AuthorizationServerState,
   assertion: string,
   audience: string,
 ): OidcApp {
@@ -38,7 +44,7 @@ export function authenticateClientAssertion(
   if (!isAllowedAlg(alg)) throw new OAuthProtocolError('client_assertion_invalid_signature_algorithm');
 
   const iss = payload.iss;
-  const app = typeof iss === 'string' ? ctx.state.apps.get(iss) : undefined;
+  const app = typeof iss === 'string' ? state.apps.get(iss) : undefined;
   if (!app) throw new OAuthProtocolError('client_assertion_invalid_issuer');
   if (payload.sub !== iss) throw new OAuthProtocolError('client_assertion_invalid_subject');
   if (app.status !== 'ACTIVE') throw new OAuthProtocolError('client_assertion_invalid_issuer');
@@ -71,7 +77,7 @@ export function authenticateClientAssertion(
   if (!audienceMatches(payload.aud, audience))
     throw new OAuthProtocolError('client_assertion_invalid_audience');
 
-  const nowMs = ctx.clock.now();
+  const nowMs = state.clock.now();
   const now = nowMs / 1000;
   const exp = payload.exp;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
@@ -94,7 +100,7 @@ export function authenticateClientAssertion(
     // its JSON text: String() throws on a parsed object such as {"toString":1}.
     const forgetAfter = (exp + ASSERTION_LEEWAY_S) * 1000;
     const key = `${app.id} ${typeof jti === 'string' ? jti : JSON.stringify(jti)}`;
-    if (!rememberOnce(ctx.state.usedAssertionJtis, key, forgetAfter, nowMs)) {
+    if (!rememberOnce(state.usedAssertionJtis, key, forgetAfter, nowMs)) {
       throw new OAuthProtocolError('client_assertion_already_used');
     }
   }

@@ -1,6 +1,10 @@
+/**
+ * DPoP proofs (RFC 9449) as Okta checks them: reading the `DPoP` headers, verifying a proof for the token
+ * endpoint or a resource request (signature, `htm`, `htu`, `iat`, `jti` replay, `ath`, nonce), and comparing `htu`.
+ */
 import type { IncomingMessage } from 'node:http';
-import type { PlatformContext } from '../state.js';
-import { rememberOnce, rotateNonce } from '../state.js';
+import type { AuthorizationServerState } from './server-state.js';
+import { rememberOnce } from '../state/replay-cache.js';
 import { isAllowedAlg } from './algorithms.js';
 import {
   hasPrivateMembers,
@@ -9,11 +13,10 @@ import {
   publicKeyFromJwk,
   sha256b64u,
   verifyCompactJws,
-} from './jws.js';
-import { currentNonce, isAcceptedNonce } from './nonce.js';
-import { OAuthProtocolError } from './oauth-errors.js';
+} from '../lib/jws.js';
+import { OAuthProtocolError } from '../lib/errors.js';
 
-/** Proofs older than this (by `iat`) are refused (facts §2.3: five minutes). */
+/** Proofs older than this (by `iat`) are refused (five minutes). */
 export const PROOF_MAX_AGE_S = 300;
 /** Leeway for a proof `iat` slightly ahead of the emulator's clock. */
 export const PROOF_FUTURE_LEEWAY_S = 60;
@@ -29,7 +32,7 @@ export interface ProofExpectation {
   /** Token endpoint: the proof must carry the current (or previous) `nonce`. */
   requireNonce?: boolean;
   /**
-   * Resource requests in the opt-in resource-nonce mode (RFC 9449 §9): `'required'` wants the current (or
+   * Resource requests in the opt-in resource-nonce mode (RFC 9449): `'required'` wants the current (or
    * previous) `nonce`; `'always'` refuses every proof with a new nonce. Either way the refusal is the
    * `use_dpop_nonce` error with a `dpop-nonce` header, which the API-auth hook renders as a 401 challenge.
    */
@@ -57,7 +60,7 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
 }
 
 /**
- * Verifies one DPoP proof (RFC 9449 as Okta applies it, facts §2.3/§2.4) and throws the catalogue's
+ * Verifies one DPoP proof (RFC 9449 as Okta applies it) and throws the catalogue's
  * `OAuthProtocolError` on the first failure: header count, parse, `typ`, `alg`, embedded public `jwk`,
  * signature, `htm`, `htu` (no query/fragment, compared with the percent-decoded request path), `iat` (not in the future, not
  * older than five minutes), `exp` if present, `jti` (required except on a nonce-less token request;
@@ -67,7 +70,7 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
  * everything passed, so a proof rejected for its nonce can be replaced by one that has it.
  */
 export function verifyDpopProof(
-  ctx: PlatformContext,
+  state: AuthorizationServerState,
   headers: string[],
   expect: ProofExpectation,
 ): VerifiedProof {
@@ -102,7 +105,7 @@ export function verifyDpopProof(
     throw new OAuthProtocolError('invalid_dpop_proof_invalid_htu');
   }
 
-  const nowMs = ctx.clock.now();
+  const nowMs = state.clock.now();
   const now = nowMs / 1000;
   const iat = payload.iat;
   if (typeof iat !== 'number' || !Number.isFinite(iat))
@@ -124,7 +127,7 @@ export function verifyDpopProof(
   }
   const replayKey = typeof jti === 'string' ? `${jkt} ${jti}` : undefined;
   if (replayKey !== undefined) {
-    const seen = ctx.state.usedProofJtis.get(replayKey);
+    const seen = state.usedProofJtis.get(replayKey);
     if (seen !== undefined && seen > nowMs) throw new OAuthProtocolError('dpop_proof_already_used');
   }
 
@@ -132,26 +135,26 @@ export function verifyDpopProof(
     throw new OAuthProtocolError('dpop_proof_invalid_ath');
   }
   if (expect.resourceNonce === 'always') {
-    rotateNonce(ctx.state, nowMs);
-    throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
+    state.rotateNonce();
+    throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': state.currentNonce() } });
   }
   if (expect.requireNonce === true || expect.resourceNonce === 'required') {
     const nonce = payload.nonce;
-    if (typeof nonce !== 'string' || !isAcceptedNonce(ctx, nonce)) {
-      throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': currentNonce(ctx) } });
+    if (typeof nonce !== 'string' || !state.isAcceptedNonce(nonce)) {
+      throw new OAuthProtocolError('use_dpop_nonce', { headers: { 'dpop-nonce': state.currentNonce() } });
     }
   }
   if (replayKey !== undefined) {
     // A proof can only be accepted within its freshness window, so that is how long its jti must be kept.
     const forgetAfter = (iat + PROOF_MAX_AGE_S + PROOF_FUTURE_LEEWAY_S) * 1000;
-    rememberOnce(ctx.state.usedProofJtis, replayKey, forgetAfter, nowMs);
+    rememberOnce(state.usedProofJtis, replayKey, forgetAfter, nowMs);
   }
   return { jkt };
 }
 
 /**
  * Compares a proof's `htu` with the URL the request was sent to, ignoring query and fragment. Okta compares the
- * `htu` as sent against the percent-DECODED request path (facts §2.4: a request to `/users/a%40b.com` needs
+ * `htu` as sent against the percent-DECODED request path (a request to `/users/a%40b.com` needs
  * `htu` `.../users/a@b.com`; a proof that repeats `%40` is refused), so only the expected side is decoded.
  */
 export function sameHtu(htu: string, expected: string): boolean {

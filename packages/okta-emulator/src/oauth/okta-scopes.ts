@@ -1,4 +1,8 @@
 /**
+ * The catalogue of Okta API scopes, generated from the package's reference/ OpenAPI files.
+ */
+
+/**
  * Okta API scopes the org authorization server knows: every `okta.*` scope named in a `security` block of
  * Okta's management.yaml and oauth.yaml (generated from reference/). A grant may only name one of them.
  */

@@ -1,17 +1,16 @@
+/**
+ * The API-auth hook: authenticates every `/api/v1` and `/oauth2/v1/clients` request (admin API token, or an
+ * access token with its DPoP proof) and sets `request.principal`. It never authorises; `authz/` does.
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../contracts.js';
-import { ChallengeResponse, OktaApiError } from '../errors.js';
+import type { Principal } from '../authz/principal.js';
+import { ChallengeResponse, OAuthProtocolError, OktaApiError } from '../lib/errors.js';
+import { isProtectedPath, pathOf } from '../lib/http-paths.js';
 import { buildChallenge, buildNonceChallenge } from '../oauth/challenge.js';
 import { dpopHeaderValues, verifyDpopProof } from '../oauth/dpop.js';
-import { OAuthProtocolError } from '../oauth/oauth-errors.js';
 import { lookupAccessToken } from '../oauth/tokens.js';
-import type { PlatformContext } from '../state.js';
-
-/** True for the paths the hook authenticates: `/api/v1/*` and `/oauth2/v1/clients/*`. */
-export function isProtectedPath(path: string): boolean {
-  return path === '/api/v1' || path.startsWith('/api/v1/') || path.startsWith('/oauth2/v1/clients');
-}
+import type { EmulatorState } from '../state/emulator-state.js';
 
 /**
  * Registers the API-auth hook at the root (call it before the management routes). It authenticates
@@ -24,20 +23,20 @@ export function isProtectedPath(path: string): boolean {
  * - DPoP-bound token: Bearer scheme, no proof, or a proof that fails (`htm`, `htu`, `iat`, `jti`, `ath`,
  *   `cnf.jkt`) → 400, empty body, `WWW-Authenticate: DPoP algs="…", …, error=…, error_description=…`.
  * - Unbound token sent with the DPoP scheme → 401 `invalid_token` "The presented access_token is not DPoP bound."
- * - Opt-in resource-nonce mode (`ctx.dpopResourceNonce`, RFC 9449 §9; Okta does not do this, facts §2.4): a
+ * - Opt-in resource-nonce mode (`state.dpopResourceNonce`, RFC 9449; Okta does not do this): a
  *   DPoP-bound request whose proof lacks the current (or previous) nonce → 401, empty body,
  *   `WWW-Authenticate: DPoP algs="…", error="use_dpop_nonce", error_description="Resource server requires
  *   nonce in DPoP proof."` and `DPoP-Nonce: <current nonce>`.
  */
-export function registerApiAuth(app: FastifyInstance, ctx: PlatformContext): void {
+export function registerApiAuth(app: FastifyInstance, state: EmulatorState): void {
   app.addHook('onRequest', async (request) => {
     const path = pathOf(request.url);
     if (!isProtectedPath(path)) return;
-    request.principal = authenticateRequest(ctx, request, path);
+    request.principal = authenticateRequest(state, request, path);
   });
 }
 
-function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path: string): Principal {
+function authenticateRequest(state: EmulatorState, request: FastifyRequest, path: string): Principal {
   const authorization = request.headers.authorization;
   if (typeof authorization !== 'string' || authorization.trim() === '') {
     throw new OktaApiError('E0000011');
@@ -46,17 +45,17 @@ function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path
   const scheme = match?.[1]?.toLowerCase();
   const credential = match?.[2]?.trim() ?? '';
   if (scheme === 'ssws') {
-    if (!safeEqual(credential, ctx.state.adminToken)) throw new OktaApiError('E0000011');
-    return { kind: 'api-token', adminUserId: ctx.state.adminUserId };
+    if (!safeEqual(credential, state.adminToken)) throw new OktaApiError('E0000011');
+    return { kind: 'api-token', adminUserId: state.adminUserId };
   }
   if (scheme !== 'bearer' && scheme !== 'dpop') throw new OktaApiError('E0000011');
   const presented: 'Bearer' | 'DPoP' = scheme === 'dpop' ? 'DPoP' : 'Bearer';
 
-  const record = lookupAccessToken(ctx, credential);
+  const record = lookupAccessToken(state, credential);
   const challenge = (err: OAuthProtocolError, challengeScheme: 'Bearer' | 'DPoP') =>
     buildChallenge({
       scheme: challengeScheme,
-      orgUrl: ctx.orgUrl,
+      orgUrl: state.orgUrl,
       error: err.error,
       errorDescription: err.description,
       resource: path,
@@ -66,7 +65,7 @@ function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path
     return new OktaApiError('E0000011', { headers: { 'www-authenticate': challenge(err, presented) } });
   };
   if (!record) throw invalidToken('access_token_invalid');
-  if (record.exp <= ctx.clock.now() / 1000) throw invalidToken('token_expired');
+  if (record.exp <= state.clock.now() / 1000) throw invalidToken('token_expired');
 
   if (record.jkt === undefined) {
     if (presented === 'DPoP') throw invalidToken('access_token_not_dpop_bound');
@@ -84,10 +83,10 @@ function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path
     if (presented !== 'DPoP') throw new OAuthProtocolError('dpop_authentication_scheme_required');
     const proofs = dpopHeaderValues(request.raw);
     if (proofs.length === 0) throw new OAuthProtocolError('dpop_proof_required_for_token');
-    const nonceMode = ctx.dpopResourceNonce;
-    const proof = verifyDpopProof(ctx, proofs, {
+    const nonceMode = state.dpopResourceNonce;
+    const proof = verifyDpopProof(state, proofs, {
       method: request.method,
-      url: ctx.orgUrl + path,
+      url: state.orgUrl + path,
       accessToken: credential,
       ...(nonceMode === 'off' ? {} : { resourceNonce: nonceMode }),
     });
@@ -108,12 +107,6 @@ function authenticateRequest(ctx: PlatformContext, request: FastifyRequest, path
     scheme: 'DPoP',
     tokenId: record.jti,
   };
-}
-
-/** The request path without the query string. */
-export function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -1,31 +1,26 @@
+/**
+ * The test-only control API under `/__emulator` (registered only with `control: true`): reset, seed users,
+ * inspect state and counters, move the clock, rotate the DPoP nonce, switch the resource-server nonce mode,
+ * and the fault endpoints. Never part of Okta's surface.
+ */
 import type { FastifyInstance } from 'fastify';
-import { OktaApiError } from '../errors.js';
-import type { ManagementHandle } from '../management-bridge.js';
-import { currentNonce } from '../oauth/nonce.js';
-import { rotateNonce, type PlatformContext } from '../state.js';
-
-/** Prefix of the test-only control API. Never part of Okta's surface. */
-export const CONTROL_PREFIX = '/__emulator';
-
-/** What the control routes need from the app. */
-export interface ControlDeps {
-  ctx: PlatformContext;
-  management: ManagementHandle;
-  reset(): void;
-  publicState(): Record<string, unknown>;
-}
+import { OktaApiError } from '../lib/errors.js';
+import { CONTROL_PREFIX } from '../lib/http-paths.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { registerFaultControl } from './control-faults.js';
 
 /**
- * `/__emulator/*` (registered only with `control: true`): reset, seed users, inspect state (no private keys,
- * no tokens), counters, move the clock, rotate the DPoP nonce, switch the resource-server nonce mode, and the
- * management side's fault endpoints.
+ * Registers `/__emulator/*`: reset, seed users, inspect state (no private keys, no tokens), counters, move
+ * the clock, rotate the DPoP nonce, switch the resource-server nonce mode, and the fault endpoints.
+ *
+ * @example
+ * await registerControlRoutes(app, state);
  */
-export async function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): Promise<void> {
-  const { ctx } = deps;
+export async function registerControlRoutes(app: FastifyInstance, state: EmulatorState): Promise<void> {
   await app.register(
     async (scope) => {
       scope.post('/reset', async () => {
-        deps.reset();
+        state.reset();
         return { ok: true };
       });
 
@@ -38,15 +33,13 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
         if (body.seed !== undefined && (typeof body.seed !== 'number' || !Number.isInteger(body.seed))) {
           throw badControlInput('seed', 'seed must be an integer.');
         }
-        if (!deps.management?.seedUsers)
-          throw badControlInput('users', 'The users API is not available in this build.');
-        const created = deps.management.seedUsers(users, body.seed as number | undefined);
+        const created = state.seedMore(users, body.seed as number | undefined);
         return { ok: true, users: created };
       });
 
-      scope.get('/state', async () => deps.publicState());
+      scope.get('/state', async () => state.publicView());
 
-      scope.get('/stats', async () => ctx.state.stats);
+      scope.get('/stats', async () => state.stats);
 
       scope.post('/clock', async (request) => {
         const body = (request.body ?? {}) as { set?: unknown; advanceMs?: unknown };
@@ -55,24 +48,24 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
           if (typeof ms !== 'number' || !isDateTime(ms)) {
             throw badControlInput('set', 'set must be epoch milliseconds or an ISO-8601 date.');
           }
-          ctx.clock.set(ms);
+          state.clock.set(ms);
         }
         if (body.advanceMs !== undefined) {
-          if (typeof body.advanceMs !== 'number' || !isDateTime(ctx.clock.now() + body.advanceMs)) {
+          if (typeof body.advanceMs !== 'number' || !isDateTime(state.clock.now() + body.advanceMs)) {
             throw badControlInput('advanceMs', 'advanceMs must be a number of milliseconds.');
           }
-          ctx.clock.advance(body.advanceMs);
+          state.clock.advance(body.advanceMs);
         }
-        const now = ctx.clock.now();
+        const now = state.clock.now();
         return { now, iso: new Date(now).toISOString() };
       });
 
       scope.post('/dpop/rotate-nonce', async () => {
-        rotateNonce(ctx.state, ctx.clock.now());
-        return { ok: true, nonce: ctx.state.dpopNonce.current };
+        state.rotateNonce();
+        return { ok: true, nonce: state.dpopNonce.current };
       });
 
-      // Opt-in resource-server nonces (RFC 9449 §9): `{enabled}` demands the current nonce in `/api/v1`
+      // Opt-in resource-server nonces (RFC 9449 section 9): `{enabled}` demands the current nonce in `/api/v1`
       // proofs; `{enabled: true, always: true}` refuses every DPoP-bound API request with a new nonce.
       scope.post('/dpop/resource-nonce', async (request) => {
         const body = (request.body ?? {}) as { enabled?: unknown; always?: unknown };
@@ -85,16 +78,16 @@ export async function registerControlRoutes(app: FastifyInstance, deps: ControlD
         if (body.always === true && !body.enabled) {
           throw badControlInput('always', 'always needs enabled: true.');
         }
-        ctx.dpopResourceNonce = !body.enabled ? 'off' : body.always === true ? 'always' : 'required';
+        state.dpopResourceNonce = !body.enabled ? 'off' : body.always === true ? 'always' : 'required';
         return {
           ok: true,
           enabled: body.enabled,
-          always: ctx.dpopResourceNonce === 'always',
-          nonce: currentNonce(ctx),
+          always: state.dpopResourceNonce === 'always',
+          nonce: state.currentNonce(),
         };
       });
 
-      deps.management.registerFaultRoutes(scope);
+      registerFaultControl(scope, state.faults);
     },
     { prefix: CONTROL_PREFIX },
   );

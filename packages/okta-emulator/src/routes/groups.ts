@@ -1,12 +1,16 @@
+/**
+ * The Groups API the emulator models: create, list, get, and group members (add, remove, list).
+ */
 import type { FastifyInstance } from 'fastify';
 import { canOnGroup, canOnUser, groupVisibility, hasPermission, userVisibility } from '../authz/access.js';
-import { guard, SCOPES } from '../authz/guard.js';
-import { pathOf } from '../plugins/api-auth.js';
-import { notFound, problem, sendOktaError, validationFailed } from '../authz/okta-error.js';
-import { groupJson } from '../iam/iam-json.js';
-import { parseLimit } from '../users/list-users.js';
-import type { ManagementContext } from './context.js';
-import { methodNotAllowed, readJsonBody, sendJsonText } from './json-body.js';
+import { guard, permit, SCOPES } from '../authz/guard.js';
+import { pathOf } from '../lib/http-paths.js';
+import { notFound, problem, validationFailed } from '../lib/errors.js';
+import { groupJson } from '../state/iam/iam-json.js';
+import { parseLimit } from '../state/users/list-users.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { readJsonBody, sendJsonText, useRawBodies } from '../plugins/json-body.js';
+import { methodNotAllowed } from '../plugins/not-found.js';
 
 type GroupParams = { Params: { groupId: string } };
 
@@ -15,13 +19,17 @@ type GroupParams = { Params: { groupId: string } };
  * add a member. Scopes `okta.groups.read`/`okta.groups.manage`; admin permissions `okta.groups.read`,
  * `okta.groups.create`, `okta.groups.members.manage` (or `okta.users.groupMembership.manage` on the user).
  */
-export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext): void {
-  const { state } = ctx;
+export function registerGroupRoutes(root: FastifyInstance, state: EmulatorState): void {
+  void root.register(async (app) => {
+    useRawBodies(app);
+    routes(app, state);
+  });
+}
 
+function routes(app: FastifyInstance, state: EmulatorState): void {
   app.post('/api/v1/groups', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.groupsManage);
-    if (access === undefined) return reply;
-    if (!hasPermission(access, 'okta.groups.create')) return sendOktaError(reply, 'E0000006');
+    const access = guard(state, request, SCOPES.groupsManage);
+    permit(hasPermission(access, 'okta.groups.create'));
     const body = readJsonBody(request) as Record<string, unknown> | null;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('E0000003');
     const profile = body.profile as Record<string, unknown> | undefined;
@@ -32,14 +40,13 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext
     return sendJsonText(
       reply,
       200,
-      JSON.stringify(groupJson(state.groups.create(profile.name, description), ctx.orgUrl())),
+      JSON.stringify(groupJson(state.groups.create(profile.name, description), state.orgUrl)),
     );
   });
 
   app.get('/api/v1/groups', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.groupsRead);
-    if (access === undefined) return reply;
-    if (!hasPermission(access, 'okta.groups.read')) return sendOktaError(reply, 'E0000006');
+    const access = guard(state, request, SCOPES.groupsRead);
+    permit(hasPermission(access, 'okta.groups.read'));
     const query = request.query as Record<string, unknown>;
     const limit = parseLimit(typeof query.limit === 'string' ? query.limit : undefined, 200);
     const after = typeof query.after === 'string' ? query.after : '';
@@ -52,7 +59,7 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext
       )
       .filter((g) => after === '' || g.id > after);
     const items = all.slice(0, limit);
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const links = [`<${orgUrl}${request.url}>; rel="self"`];
     const last = items[items.length - 1];
     if (all.length > limit && last && q === undefined) {
@@ -63,26 +70,24 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext
   });
 
   app.get<GroupParams>('/api/v1/groups/:groupId', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.groupsRead);
-    if (access === undefined) return reply;
-    if (!hasPermission(access, 'okta.groups.read')) return sendOktaError(reply, 'E0000006');
+    const access = guard(state, request, SCOPES.groupsRead);
+    permit(hasPermission(access, 'okta.groups.read'));
     const group = state.groups.byId(request.params.groupId);
     if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
-    if (!canOnGroup(access, 'okta.groups.read', group.id)) return sendOktaError(reply, 'E0000006');
-    return sendJsonText(reply, 200, JSON.stringify(groupJson(group, ctx.orgUrl())));
+    permit(canOnGroup(access, 'okta.groups.read', group.id));
+    return sendJsonText(reply, 200, JSON.stringify(groupJson(group, state.orgUrl)));
   });
 
   app.get<GroupParams>('/api/v1/groups/:groupId/users', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.groupsRead);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.groupsRead);
     const canGroups = hasPermission(access, 'okta.groups.read');
     const canUsers = hasPermission(access, 'okta.users.read');
-    if (!canGroups && !canUsers) return sendOktaError(reply, 'E0000006');
+    permit(canGroups || canUsers);
     const group = state.groups.byId(request.params.groupId);
     if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
     const wholeGroup = canOnGroup(access, 'okta.groups.read', group.id);
     const visible = wholeGroup ? null : userVisibility(access, 'okta.users.read', state.groups);
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const users = [...state.groups.members(group.id)]
       .sort()
       .map((id) => state.users.byId(id))
@@ -94,11 +99,10 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext
   app.put<{ Params: { groupId: string; userId: string } }>(
     '/api/v1/groups/:groupId/users/:userId',
     (request, reply) => {
-      const access = guard(ctx, request, reply, SCOPES.groupsManage);
-      if (access === undefined) return reply;
+      const access = guard(state, request, SCOPES.groupsManage);
       const byGroup = hasPermission(access, 'okta.groups.members.manage');
       const byUser = hasPermission(access, 'okta.users.groupMembership.manage');
-      if (!byGroup && !byUser) return sendOktaError(reply, 'E0000006');
+      permit(byGroup || byUser);
       const group = state.groups.byId(request.params.groupId);
       if (group === undefined) throw notFound(request.params.groupId, 'UserGroup');
       const user = state.users.byId(request.params.userId);
@@ -106,7 +110,7 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: ManagementContext
       const allowed =
         canOnGroup(access, 'okta.groups.members.manage', group.id) ||
         canOnUser(access, 'okta.users.groupMembership.manage', user, state.groups);
-      if (!allowed) return sendOktaError(reply, 'E0000006');
+      permit(allowed);
       state.groups.addMember(group.id, user.id);
       return reply.code(204).send();
     },

@@ -1,23 +1,26 @@
+/**
+ * The IAM routes: custom roles, resource sets (resources, bindings) and client role assignments, for a
+ * Super Admin only.
+ */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Access } from '../authz/access.js';
-import { guard, SCOPES, type ScopeRule } from '../authz/guard.js';
-import { notFound, problem, sendOktaError, validationFailed } from '../authz/okta-error.js';
+import { guardSuperAdmin, SCOPES } from '../authz/guard.js';
+import { notFound, OktaApiError, problem, validationFailed } from '../lib/errors.js';
 import {
   clientRoleJson,
   customRoleJson,
   permissionJson,
   resourceJson,
   resourceSetJson,
-} from '../iam/iam-json.js';
-import { OktaApiError } from '../errors.js';
-import type { ManagementContext } from './context.js';
-import { methodNotAllowed, readJsonBody, sendJsonText } from './json-body.js';
+} from '../state/iam/iam-json.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { readJsonBody, sendJsonText, useRawBodies } from '../plugins/json-body.js';
+import { methodNotAllowed } from '../plugins/not-found.js';
 
 type RoleParams = { Params: { roleIdOrLabel: string } };
 type SetParams = { Params: { resourceSetId: string } };
 type ClientParams = { Params: { clientId: string } };
 
-/** Page size of the IAM collections (they page with `after`, SPEC-M `LinksNext`). */
+/** Page size of the IAM collections (they page with `after`, as Okta's `LinksNext`). */
 export const IAM_PAGE_SIZE = 20;
 
 function page<T extends { id: string }>(items: readonly T[], query: unknown): { items: T[]; next?: string } {
@@ -36,35 +39,28 @@ function page<T extends { id: string }>(items: readonly T[], query: unknown): { 
 
 /**
  * Custom roles, resource sets (resources, bindings) and client role assignments. Only a Super Admin may
- * use them (an ORG_ADMIN or READ_ONLY_ADMIN app gets 403 E0000006 even with okta.roles.* scopes, facts §6
- * field report).
+ * use them (an ORG_ADMIN or READ_ONLY_ADMIN app gets 403 E0000006 even with okta.roles.* scopes, as
+ * observed on a real org).
  */
-export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext): void {
-  const { state } = ctx;
-  const superAdmin = (
-    request: Parameters<typeof guard>[1],
-    reply: FastifyReply,
-    rule: ScopeRule,
-  ): Access | undefined => {
-    const access = guard(ctx, request, reply, rule);
-    if (access === undefined) return undefined;
-    if (!access.superAdmin) {
-      sendOktaError(reply, 'E0000006');
-      return undefined;
-    }
-    return access;
-  };
+export function registerIamRoutes(root: FastifyInstance, state: EmulatorState): void {
+  void root.register(async (app) => {
+    useRawBodies(app);
+    routes(app, state);
+  });
+}
+
+function routes(app: FastifyInstance, state: EmulatorState): void {
   const json = (reply: FastifyReply, value: unknown) => sendJsonText(reply, 200, JSON.stringify(value));
 
   app.post('/api/v1/iam/roles', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
     const role = state.roles.create(readJsonBody(request));
-    return json(reply, customRoleJson(role, ctx.orgUrl()));
+    return json(reply, customRoleJson(role, state.orgUrl));
   });
 
   app.get('/api/v1/iam/roles', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
-    const orgUrl = ctx.orgUrl();
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
+    const orgUrl = state.orgUrl;
     const { items, next } = page(state.roles.all(), request.query);
     return json(reply, {
       roles: items.map((r) => customRoleJson(r, orgUrl)),
@@ -73,36 +69,36 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.get<RoleParams>('/api/v1/iam/roles/:roleIdOrLabel', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
-    return json(reply, customRoleJson(state.roles.get(request.params.roleIdOrLabel), ctx.orgUrl()));
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
+    return json(reply, customRoleJson(state.roles.get(request.params.roleIdOrLabel), state.orgUrl));
   });
 
   app.get<RoleParams>('/api/v1/iam/roles/:roleIdOrLabel/permissions', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
     const role = state.roles.get(request.params.roleIdOrLabel);
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     return json(reply, { permissions: role.permissions.map((p) => permissionJson(role, p, orgUrl)) });
   });
 
   app.get<{ Params: { roleIdOrLabel: string; permissionType: string } }>(
     '/api/v1/iam/roles/:roleIdOrLabel/permissions/:permissionType',
     (request, reply) => {
-      if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
       const role = state.roles.get(request.params.roleIdOrLabel);
       const label = request.params.permissionType;
       if (!role.permissions.includes(label)) throw notFound(label, 'Permission');
-      return json(reply, permissionJson(role, label, ctx.orgUrl()));
+      return json(reply, permissionJson(role, label, state.orgUrl));
     },
   );
 
   app.post('/api/v1/iam/resource-sets', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
-    return json(reply, resourceSetJson(state.resourceSets.create(readJsonBody(request)), ctx.orgUrl()));
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
+    return json(reply, resourceSetJson(state.resourceSets.create(readJsonBody(request)), state.orgUrl));
   });
 
   app.get('/api/v1/iam/resource-sets', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
-    const orgUrl = ctx.orgUrl();
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
+    const orgUrl = state.orgUrl;
     const { items, next } = page(state.resourceSets.all(), request.query);
     return json(reply, {
       'resource-sets': items.map((s) => resourceSetJson(s, orgUrl)),
@@ -112,14 +108,14 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.get<SetParams>('/api/v1/iam/resource-sets/:resourceSetId', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
-    return json(reply, resourceSetJson(state.resourceSets.get(request.params.resourceSetId), ctx.orgUrl()));
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
+    return json(reply, resourceSetJson(state.resourceSets.get(request.params.resourceSetId), state.orgUrl));
   });
 
   app.get<SetParams>('/api/v1/iam/resource-sets/:resourceSetId/resources', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
     const set = state.resourceSets.get(request.params.resourceSetId);
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
     const { items, next } = page(set.resources, request.query);
     return json(reply, {
@@ -132,13 +128,13 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.patch<SetParams>('/api/v1/iam/resource-sets/:resourceSetId/resources', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
     const set = state.resourceSets.addResources(request.params.resourceSetId, readJsonBody(request));
-    return json(reply, resourceSetJson(set, ctx.orgUrl()));
+    return json(reply, resourceSetJson(set, state.orgUrl));
   });
 
   app.post<SetParams>('/api/v1/iam/resource-sets/:resourceSetId/bindings', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
     const set = state.resourceSets.get(request.params.resourceSetId);
     const body = readJsonBody(request) as Record<string, unknown> | null;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('E0000003');
@@ -156,7 +152,7 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
       const member = parseMember(href);
       if (member === undefined) causes.push(`members: ${href} is not a user, group or client URL`);
       else if (member.kind === 'client') {
-        if (state.clients.exists(member.id)) clients.push(member.id);
+        if (state.apps.has(member.id)) clients.push(member.id);
         else causes.push(`members: The client ${member.id} does not exist`);
       } else if (member.kind === 'user' && state.users.byId(member.id) === undefined) {
         causes.push(`members: The user ${member.id} does not exist`);
@@ -173,7 +169,7 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
         if (!(error instanceof OktaApiError && error.errorCode === 'E0000090')) throw error;
       }
     }
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
     return json(reply, {
       _links: {
@@ -185,9 +181,9 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.get<SetParams>('/api/v1/iam/resource-sets/:resourceSetId/bindings', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
     const set = state.resourceSets.get(request.params.resourceSetId);
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const self = `${orgUrl}/api/v1/iam/resource-sets/${set.id}`;
     return json(reply, {
       roles: Object.keys(set.bindings).map((roleId) => ({
@@ -202,10 +198,10 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.get<ClientParams>('/oauth2/v1/clients/:clientId/roles', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesRead);
     const { clientId } = request.params;
-    if (!state.clients.exists(clientId)) throw notFound(clientId, 'Client');
-    const orgUrl = ctx.orgUrl();
+    if (!state.apps.has(clientId)) throw notFound(clientId, 'Client');
+    const orgUrl = state.orgUrl;
     const label = (id: string) => state.roles.find(id)?.label ?? id;
     return json(
       reply,
@@ -214,9 +210,9 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   });
 
   app.post<ClientParams>('/oauth2/v1/clients/:clientId/roles', (request, reply) => {
-    if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
+    guardSuperAdmin(state, request, SCOPES.rolesManage);
     const { clientId } = request.params;
-    if (!state.clients.exists(clientId)) throw notFound(clientId, 'Client');
+    if (!state.apps.has(clientId)) throw notFound(clientId, 'Client');
     const body = readJsonBody(request) as Record<string, unknown> | null;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('E0000003');
     if (typeof body.type !== 'string' || body.type === '')
@@ -226,28 +222,28 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
     if (typeof body['resource-set'] === 'string') input.resourceSet = body['resource-set'];
     const assignment = state.clientRoles.assign(clientId, input);
     const label = (id: string) => state.roles.find(id)?.label ?? id;
-    return json(reply, clientRoleJson(clientId, assignment, ctx.orgUrl(), label));
+    return json(reply, clientRoleJson(clientId, assignment, state.orgUrl, label));
   });
 
   app.get<{ Params: { clientId: string; assignmentId: string } }>(
     '/oauth2/v1/clients/:clientId/roles/:assignmentId',
     (request, reply) => {
-      if (!superAdmin(request, reply, SCOPES.rolesRead)) return reply;
+      guardSuperAdmin(state, request, SCOPES.rolesRead);
       const { clientId, assignmentId } = request.params;
-      if (!state.clients.exists(clientId)) throw notFound(clientId, 'Client');
+      if (!state.apps.has(clientId)) throw notFound(clientId, 'Client');
       const a = state.clientRoles.list(clientId).find((x) => x.id === assignmentId);
       if (a === undefined) throw notFound(assignmentId, 'RoleAssignment');
       const label = (id: string) => state.roles.find(id)?.label ?? id;
-      return json(reply, clientRoleJson(clientId, a, ctx.orgUrl(), label));
+      return json(reply, clientRoleJson(clientId, a, state.orgUrl, label));
     },
   );
 
   app.delete<{ Params: { clientId: string; assignmentId: string } }>(
     '/oauth2/v1/clients/:clientId/roles/:assignmentId',
     (request, reply) => {
-      if (!superAdmin(request, reply, SCOPES.rolesManage)) return reply;
+      guardSuperAdmin(state, request, SCOPES.rolesManage);
       const { clientId, assignmentId } = request.params;
-      if (!state.clients.exists(clientId)) throw notFound(clientId, 'Client');
+      if (!state.apps.has(clientId)) throw notFound(clientId, 'Client');
       state.clientRoles.unassign(clientId, assignmentId);
       return reply.code(204).send();
     },
@@ -259,7 +255,7 @@ export function registerIamRoutes(app: FastifyInstance, ctx: ManagementContext):
   methodNotAllowed(app, '/oauth2/v1/clients/:clientId/roles', ['GET', 'POST']);
 }
 
-/** A binding member URL: `/api/v1/users/{id}`, `/api/v1/groups/{id}`, or a client (`/oauth2/v1/clients/{id}`, `/api/v1/apps/{id}`; UNSURE form). */
+/** A binding member URL: `/api/v1/users/{id}`, `/api/v1/groups/{id}`, or a client (`/oauth2/v1/clients/{id}`, `/api/v1/apps/{id}`; the form is undocumented). */
 export function parseMember(href: string): { kind: 'user' | 'group' | 'client'; id: string } | undefined {
   let path: string;
   try {

@@ -1,36 +1,18 @@
+/**
+ * The org authorization server's token endpoint, `POST /oauth2/v1/token`: client_credentials with
+ * private_key_jwt only, optional DPoP per app, Okta's order of checks and its exact error texts. Every
+ * refusal is thrown as an `OAuthProtocolError` and rendered by the app's error handler.
+ */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { oauthError } from '../errors.js';
+import { OAuthProtocolError } from '../lib/errors.js';
+import { TOKEN_PATH } from '../lib/http-paths.js';
 import { JWT_BEARER_ASSERTION_TYPE, authenticateClientAssertion } from '../oauth/client-assertion.js';
 import { dpopHeaderValues, verifyDpopProof } from '../oauth/dpop.js';
-import { OAuthProtocolError } from '../oauth/oauth-errors.js';
+import { KNOWN_GRANT_TYPES, SUPPORTED_GRANT_TYPES } from '../oauth/grant-types.js';
 import { ACCESS_TOKEN_LIFETIME_S, mintAccessToken } from '../oauth/tokens.js';
-import type { OidcApp, PlatformContext } from '../state.js';
-
-/** Path of the org authorization server's token endpoint. */
-export const TOKEN_PATH = '/oauth2/v1/token';
-
-/** Grant types the emulator's org AS serves. */
-export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
-
-/** Grant types Okta knows (a known-but-not-configured one is `unauthorized_client`, anything else unsupported). */
-const KNOWN_GRANT_TYPES = new Set([
-  'authorization_code',
-  'implicit',
-  'password',
-  'refresh_token',
-  'client_credentials',
-  'urn:ietf:params:oauth:grant-type:device_code',
-  'urn:ietf:params:oauth:grant-type:token-exchange',
-  'urn:ietf:params:oauth:grant-type:jwt-bearer',
-  'urn:ietf:params:oauth:grant-type:saml2-bearer',
-  'urn:openid:params:grant-type:ciba',
-  'urn:okta:params:oauth:grant-type:otp',
-  'urn:okta:params:oauth:grant-type:oob',
-  'http://auth0.com/oauth/grant-type/mfa-oob',
-  'http://auth0.com/oauth/grant-type/mfa-otp',
-  'interaction_code',
-]);
+import type { EmulatorState } from '../state/emulator-state.js';
+import type { OidcApp } from '../state/org-records.js';
 
 /** Marker body for a token request whose Content-Type is not a form: its parameters are ignored. */
 const NOT_A_FORM = Object.freeze({});
@@ -38,18 +20,11 @@ const NOT_A_FORM = Object.freeze({});
 /** Longest token-request body accepted (a request is ~2 KB). */
 const TOKEN_BODY_LIMIT = 64 * 1024;
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Token endpoint bookkeeping for the stats: the authenticated client and the outcome. */
-    tokenOutcome?: { clientId?: string; outcome?: string };
-  }
-}
-
 /**
  * `POST /oauth2/v1/token` of the org authorization server: client_credentials with private_key_jwt only,
- * optional DPoP per app, Okta's order of checks and its exact error texts (facts §1, §2.2, §2.3).
+ * optional DPoP per app, Okta's order of checks and its exact error texts.
  */
-export async function registerTokenRoute(app: FastifyInstance, ctx: PlatformContext): Promise<void> {
+export async function registerTokenRoute(app: FastifyInstance, state: EmulatorState): Promise<void> {
   await app.register(async (scope) => {
     // Only forms carry parameters here; any other body is read and ignored, as if no parameter was sent.
     scope.removeAllContentTypeParsers();
@@ -61,25 +36,21 @@ export async function registerTokenRoute(app: FastifyInstance, ctx: PlatformCont
     scope.post(TOKEN_PATH, {
       bodyLimit: TOKEN_BODY_LIMIT,
       onResponse: (request, reply, done) => {
-        countTokenRequest(ctx, request, reply.statusCode);
+        countTokenRequest(state, request, reply.statusCode);
         done();
       },
-      handler: async (request, reply) => {
-        try {
-          return await handleTokenRequest(ctx, request, reply);
-        } catch (err) {
-          if (err instanceof OAuthProtocolError) {
-            request.tokenOutcome = { ...request.tokenOutcome, outcome: err.error };
-            return oauthError(reply, err);
-          }
-          throw err;
+      onError: (request, _reply, error, done) => {
+        if (error instanceof OAuthProtocolError) {
+          request.tokenOutcome = { ...request.tokenOutcome, outcome: error.error };
         }
+        done();
       },
+      handler: (request, reply) => handleTokenRequest(state, request, reply),
     });
   });
 }
 
-async function handleTokenRequest(ctx: PlatformContext, request: FastifyRequest, reply: FastifyReply) {
+async function handleTokenRequest(state: EmulatorState, request: FastifyRequest, reply: FastifyReply) {
   const params = readForm(request.body);
   if (params.duplicates.length > 0) {
     throw new OAuthProtocolError('illegal_duplicated_parameters', { args: [params.duplicates.join(', ')] });
@@ -95,8 +66,8 @@ async function handleTokenRequest(ctx: PlatformContext, request: FastifyRequest,
     });
   }
 
-  const tokenEndpoint = ctx.orgUrl + TOKEN_PATH;
-  const app = authenticate(ctx, request, params.values, tokenEndpoint);
+  const tokenEndpoint = state.orgUrl + TOKEN_PATH;
+  const app = authenticate(state, request, params.values, tokenEndpoint);
   request.tokenOutcome = { clientId: app.id };
 
   if (grantType !== 'client_credentials') {
@@ -115,7 +86,7 @@ async function handleTokenRequest(ctx: PlatformContext, request: FastifyRequest,
   // DPoP only for apps that require it; a proof sent to any other app is ignored (Okta's Node SDK always sends one).
   let jkt: string | undefined;
   if (app.dpopBound) {
-    jkt = verifyDpopProof(ctx, dpopHeaderValues(request.raw), {
+    jkt = verifyDpopProof(state, dpopHeaderValues(request.raw), {
       method: 'POST',
       url: tokenEndpoint,
       requireNonce: true,
@@ -123,8 +94,8 @@ async function handleTokenRequest(ctx: PlatformContext, request: FastifyRequest,
   }
 
   const scopes = grantedScopes(app, params.values.scope);
-  const { accessToken } = mintAccessToken(ctx, { clientId: app.id, scopes, ...(jkt ? { jkt } : {}) });
-  ctx.state.stats.tokensIssued++;
+  const { accessToken } = mintAccessToken(state, { clientId: app.id, scopes, ...(jkt ? { jkt } : {}) });
+  state.stats.tokensIssued++;
   request.tokenOutcome = { clientId: app.id, outcome: 'success' };
   return reply
     .code(200)
@@ -145,7 +116,7 @@ async function handleTokenRequest(ctx: PlatformContext, request: FastifyRequest,
  * private_key_jwt" error.
  */
 function authenticate(
-  ctx: PlatformContext,
+  state: EmulatorState,
   request: FastifyRequest,
   values: Record<string, string>,
   tokenEndpoint: string,
@@ -159,7 +130,7 @@ function authenticate(
   if (styles === 0) throw new OAuthProtocolError('missing_client_credentials');
   if (basic || hasSecret) {
     const clientId = basic ? basicClientId(authorization) : values.client_id;
-    if (clientId !== undefined && ctx.state.apps.has(clientId)) {
+    if (clientId !== undefined && state.apps.has(clientId)) {
       throw new OAuthProtocolError('unsupported_auth_method_client_creds');
     }
     throw new OAuthProtocolError('invalid_client');
@@ -169,7 +140,7 @@ function authenticate(
   }
   const assertion = values.client_assertion;
   if (assertion === undefined || assertion === '') throw new OAuthProtocolError('missing_client_credentials');
-  const app = authenticateClientAssertion(ctx, assertion, tokenEndpoint);
+  const app = authenticateClientAssertion(state, assertion, tokenEndpoint);
   if (values.client_id !== undefined && values.client_id !== app.id)
     throw new OAuthProtocolError('invalid_client');
   return app;
@@ -186,7 +157,7 @@ function basicClientId(header: string | undefined): string | undefined {
 }
 
 /**
- * Scope rules at the org AS (facts §1.5): none requested → `invalid_scope`; `openid` or a `.self` scope →
+ * Scope rules at the org AS: none requested → `invalid_scope`; `openid` or a `.self` scope →
  * their own errors; a non-Okta scope → `invalid_scope` naming it; of the rest only granted ones are issued,
  * and none granted → `consent_required`.
  */
@@ -219,8 +190,8 @@ function readForm(body: unknown): { values: Record<string, string>; duplicates: 
   return { values, duplicates };
 }
 
-function countTokenRequest(ctx: PlatformContext, request: FastifyRequest, status: number): void {
-  const stats = ctx.state.stats;
+function countTokenRequest(state: EmulatorState, request: FastifyRequest, status: number): void {
+  const stats = state.stats;
   stats.tokenRequests++;
   const clientId = request.tokenOutcome?.clientId;
   if (clientId !== undefined)

@@ -1,14 +1,19 @@
+/**
+ * The Users API: list with link-header pagination, get by id, login or short name, create, partial and
+ * full update, deactivate and delete.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canCreateUser, canOnUser, hasPermission, userVisibility } from '../authz/access.js';
-import { guard, SCOPES } from '../authz/guard.js';
-import { pathOf } from '../plugins/api-auth.js';
-import { notFound, problem, sendOktaError, validationFailed } from '../authz/okta-error.js';
-import { listUsers } from '../users/list-users.js';
-import { userEtag } from '../users/user-json.js';
-import type { UserRecord } from '../users/user-record.js';
-import { parseUserWriteBody, type UserWriteBody } from '../users/user-validation.js';
-import type { ManagementContext } from './context.js';
-import { assertAcceptsJson, methodNotAllowed, readJsonBody, sendJsonText } from './json-body.js';
+import { guard, permit, SCOPES } from '../authz/guard.js';
+import { pathOf } from '../lib/http-paths.js';
+import { notFound, problem, validationFailed } from '../lib/errors.js';
+import { listUsers } from '../state/users/list-users.js';
+import { userEtag } from '../state/users/user-json.js';
+import type { UserRecord } from '../state/users/user-record.js';
+import { parseUserWriteBody, type UserWriteBody } from '../state/users/user-validation.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { assertAcceptsJson, readJsonBody, sendJsonText, useRawBodies } from '../plugins/json-body.js';
+import { methodNotAllowed } from '../plugins/not-found.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -20,17 +25,21 @@ const CARRIED_PARAMS = ['q', 'filter', 'search', 'sortBy', 'sortOrder', 'fields'
  * replace (PUT), deactivate/delete. Each handler: scope check, admin-role check, then the store. Problems
  * are thrown as `OktaApiError` and rendered by the app's error handler.
  */
-export function registerUserRoutes(app: FastifyInstance, ctx: ManagementContext): void {
-  const { state } = ctx;
+export function registerUserRoutes(root: FastifyInstance, state: EmulatorState): void {
+  void root.register(async (app) => {
+    useRawBodies(app);
+    routes(app, state);
+  });
+}
 
+function routes(app: FastifyInstance, state: EmulatorState): void {
   app.get('/api/v1/users', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.usersRead);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.usersRead);
     assertAcceptsJson(request);
-    if (!hasPermission(access, 'okta.users.read')) return sendOktaError(reply, 'E0000006');
+    permit(hasPermission(access, 'okta.users.read'));
     const query = request.query as Record<string, unknown>;
     const page = listUsers(state.users, query, userVisibility(access, 'okta.users.read', state.groups));
-    const orgUrl = ctx.orgUrl();
+    const orgUrl = state.orgUrl;
     const links = [`<${orgUrl}${request.url}>; rel="self"`];
     if (page.next !== undefined) {
       let next = `${orgUrl}${pathOf(request.url)}?after=${encodeURIComponent(page.next)}&limit=${page.limit}`;
@@ -50,65 +59,60 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ManagementContext)
   });
 
   app.get<IdParams>('/api/v1/users/:id', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.usersRead);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.usersRead);
     assertAcceptsJson(request);
-    if (!hasPermission(access, 'okta.users.read')) return sendOktaError(reply, 'E0000006');
+    permit(hasPermission(access, 'okta.users.read'));
     const user = state.users.resolve(request.params.id);
     if (user === undefined) throw notFound(request.params.id, 'User');
-    if (!canOnUser(access, 'okta.users.read', user, state.groups)) return sendOktaError(reply, 'E0000006');
+    permit(canOnUser(access, 'okta.users.read', user, state.groups));
     reply.header('etag', userEtag(user));
-    return sendJsonText(reply, 200, state.userJson.single(user, ctx.orgUrl()));
+    return sendJsonText(reply, 200, state.userJson.single(user, state.orgUrl));
   });
 
   app.post('/api/v1/users', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.usersManage);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.usersManage);
     assertAcceptsJson(request);
-    if (!hasPermission(access, 'okta.users.create')) return sendOktaError(reply, 'E0000006');
+    permit(hasPermission(access, 'okta.users.create'));
     const body = parseUserWriteBody(readJsonBody(request), 'create');
     const groupIds = body.groupIds ?? [];
     for (const gid of groupIds) {
       if (state.groups.byId(gid) === undefined)
         throw validationFailed('groupIds', [`groupIds: Group ${gid} does not exist`]);
     }
-    if (!canCreateUser(access, groupIds)) return sendOktaError(reply, 'E0000006');
+    permit(canCreateUser(access, groupIds));
     const activate = parseActivate((request.query as Record<string, unknown>).activate);
     const user = state.users.create({ ...body, profile: body.profile ?? {}, activate });
     for (const gid of groupIds) state.groups.addMember(gid, user.id);
     reply.header('etag', userEtag(user));
-    return sendJsonText(reply, 200, state.userJson.single(user, ctx.orgUrl()));
+    return sendJsonText(reply, 200, state.userJson.single(user, state.orgUrl));
   });
 
   const write = (mode: 'partial' | 'replace') => (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-    const access = guard(ctx, request, reply, SCOPES.usersManage);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.usersManage);
     assertAcceptsJson(request);
     const body = parseUserWriteBody(readJsonBody(request), 'update');
     const needed = permissionsFor(body);
-    if (!needed.every((p) => hasPermission(access, p))) return sendOktaError(reply, 'E0000006');
+    permit(needed.every((p) => hasPermission(access, p)));
     const user = state.users.resolve(request.params.id);
     if (user === undefined) throw notFound(request.params.id, 'User');
-    if (!needed.every((p) => canOnUser(access, p, user, state.groups)))
-      return sendOktaError(reply, 'E0000006');
+    permit(needed.every((p) => canOnUser(access, p, user, state.groups)));
     checkIfMatch(request, user);
     if (user.status === 'DEPROVISIONED') throw problem('E0000038');
     const updated = state.users.update(user.id, body, mode);
     reply.header('etag', userEtag(updated));
-    return sendJsonText(reply, 200, state.userJson.single(updated, ctx.orgUrl()));
+    return sendJsonText(reply, 200, state.userJson.single(updated, state.orgUrl));
   };
   app.post<IdParams>('/api/v1/users/:id', write('partial'));
   app.put<IdParams>('/api/v1/users/:id', write('replace'));
 
   app.delete<IdParams>('/api/v1/users/:id', (request, reply) => {
-    const access = guard(ctx, request, reply, SCOPES.usersManage);
-    if (access === undefined) return reply;
+    const access = guard(state, request, SCOPES.usersManage);
     const user = state.users.resolve(request.params.id);
     const permission =
       user?.status === 'DEPROVISIONED' ? 'okta.users.lifecycle.delete' : 'okta.users.lifecycle.deactivate';
-    if (!hasPermission(access, permission)) return sendOktaError(reply, 'E0000006');
+    permit(hasPermission(access, permission));
     if (user === undefined) throw notFound(request.params.id, 'User');
-    if (!canOnUser(access, permission, user, state.groups)) return sendOktaError(reply, 'E0000006');
+    permit(canOnUser(access, permission, user, state.groups));
     if (state.users.deleteOrDeactivate(user.id) === 'deleted') state.groups.forgetUser(user.id);
     return reply.code(204).send();
   });

@@ -1,14 +1,18 @@
+/**
+ * The org authorization server's metadata documents and its public keys (`/oauth2/v1/keys`).
+ */
 import type { FastifyInstance } from 'fastify';
 import { DPOP_ALGS_PARAM } from '../oauth/algorithms.js';
-import type { PlatformContext } from '../state.js';
-import { SUPPORTED_GRANT_TYPES, TOKEN_PATH } from './token.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { TOKEN_PATH } from '../lib/http-paths.js';
+import { SUPPORTED_GRANT_TYPES } from '../oauth/grant-types.js';
 
-/** `Cache-Control` on `/oauth2/v1/keys`: long-lived, like Okta's (facts §1.8). */
+/** `Cache-Control` on `/oauth2/v1/keys`: long-lived, like Okta's. */
 export const KEYS_CACHE_CONTROL = 'max-age=3832304, must-revalidate';
 
 /**
  * Org authorization server metadata. Field names and endpoint paths follow Okta's `OrgASOidcMetadata`
- * (SPEC-O); the lists describe what this emulator actually supports (client_credentials with
+ * (oauth.yaml); the lists describe what this emulator actually supports (client_credentials with
  * private_key_jwt, DPoP), not everything a real org offers.
  */
 export function orgMetadata(orgUrl: string, oidc: boolean): Record<string, unknown> {
@@ -53,11 +57,11 @@ export function orgMetadata(orgUrl: string, oidc: boolean): Record<string, unkno
 }
 
 /** `/.well-known/oauth-authorization-server`, `/.well-known/openid-configuration`, `/oauth2/v1/keys`. */
-export function registerWellKnownRoutes(app: FastifyInstance, ctx: PlatformContext): void {
-  app.get('/.well-known/openid-configuration', async () => orgMetadata(ctx.orgUrl, true));
-  app.get('/.well-known/oauth-authorization-server', async () => orgMetadata(ctx.orgUrl, false));
+export function registerWellKnownRoutes(app: FastifyInstance, state: EmulatorState): void {
+  app.get('/.well-known/openid-configuration', async () => orgMetadata(state.orgUrl, true));
+  app.get('/.well-known/oauth-authorization-server', async () => orgMetadata(state.orgUrl, false));
   app.get('/oauth2/v1/keys', async (_request, reply) => {
-    const { kty, alg, kid, use, e, n } = ctx.state.signingKey.publicJwk;
+    const { kty, alg, kid, use, e, n } = state.signingKey.publicJwk;
     reply.header('cache-control', KEYS_CACHE_CONTROL);
     return { keys: [{ kty, alg, kid, use, e, n }] };
   });

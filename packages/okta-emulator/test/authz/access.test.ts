@@ -9,11 +9,10 @@ import {
   SUPER_ADMIN_ACCESS,
   userVisibility,
 } from '../../src/authz/access.js';
-import { grants, impliedBy } from '../../src/iam/permissions.js';
-import { STANDARD_ROLES } from '../../src/iam/standard-roles.js';
-import { createManagementState } from '../../src/management.js';
+import { grants, impliedBy } from '../../src/state/iam/permissions.js';
+import { STANDARD_ROLES } from '../../src/state/iam/standard-roles.js';
 import { makeUser } from '../helpers/users.js';
-import { testClock } from '../helpers/management-app.js';
+import { testClock, testState } from '../helpers/management-app.js';
 
 void describe('permission implication (facts §6.2)', () => {
   void test('okta.users.manage covers every okta.users.* permission; userprofile.manage does not cover read', () => {
@@ -41,12 +40,7 @@ void describe('permission implication (facts §6.2)', () => {
 });
 
 void describe('access decisions over resource sets (facts §6, §6.3)', () => {
-  const state = createManagementState({
-    clock: testClock(),
-    orgUrl: 'https://x',
-    seed: 1,
-    clients: { exists: () => true },
-  });
+  const state = testState({ clock: testClock(), orgUrl: 'https://x', seed: 1 });
   const inGroup = makeUser({ id: '00uINGROUP0000000000' });
   const single = makeUser({ id: '00uSINGLE00000000000' });
   const other = makeUser({ id: '00uOTHER000000000000' });

@@ -2,11 +2,12 @@
  * Fixtures for the platform tests: a built emulator driven with inject(), service apps created through the
  * real routes, and client assertions / DPoP proofs signed with jose (an independent implementation).
  */
+import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildEmulator, type BuildEmulatorOptions, type BuiltEmulator } from '../../src/app.js';
-import { createFixedClock, type MutableClock } from '../../src/clock.js';
+import { buildEmulator, type BuildEmulatorOptions, type BuiltEmulator } from '../../src/server.js';
+import { createFixedClock, type MutableClock } from '../../src/lib/clock.js';
 import {
   createServiceApp,
   type ServiceAppCredentials,
@@ -158,4 +159,15 @@ export function decodePart(jwt: string, index: 0 | 1): Record<string, unknown> {
 
 function strip(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Asserts an OAuth error response: the status and exactly `{error, error_description}`. */
+export function assertOAuthError(
+  res: { statusCode: number; json(): unknown },
+  status: number,
+  error: string,
+  description: string,
+): void {
+  assert.equal(res.statusCode, status);
+  assert.deepEqual(res.json(), { error, error_description: description });
 }

@@ -1,4 +1,4 @@
-import type { UserRecord } from '../../src/users/user-record.js';
+import type { UserRecord } from '../../src/state/users/user-record.js';
 
 /** A user record for pure tests; override what matters. */
 export function makeUser(

@@ -4,6 +4,7 @@ import { SignJWT, generateKeyPair, importPKCS8 } from 'jose';
 import {
   ORG,
   TOKEN_URL,
+  assertOAuthError,
   assertion,
   harness,
   tokenForm,
@@ -13,8 +14,7 @@ import {
 
 /** Asserts Okta's 401 invalid_client body with the exact description. */
 function assertInvalidClient(res: { statusCode: number; json(): unknown }, description: string): void {
-  assert.equal(res.statusCode, 401);
-  assert.deepEqual(res.json(), { error: 'invalid_client', error_description: description });
+  assertOAuthError(res, 401, 'invalid_client', description);
 }
 
 void describe('client assertion (private_key_jwt) at the org AS', () => {

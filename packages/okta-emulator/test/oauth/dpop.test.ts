@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import {
   TOKEN_URL,
+  assertOAuthError,
   assertion,
   decodePart,
   dpopKey,
@@ -14,16 +15,6 @@ import {
   type TestApp,
 } from '../helpers/platform-fixtures.js';
 import { sameHtu } from '../../src/oauth/dpop.js';
-
-function assertOAuthError(
-  res: { statusCode: number; json(): unknown },
-  status: number,
-  error: string,
-  description: string,
-) {
-  assert.equal(res.statusCode, status);
-  assert.deepEqual(res.json(), { error, error_description: description });
-}
 
 const PROOF_ERR = 'invalid_dpop_proof';
 

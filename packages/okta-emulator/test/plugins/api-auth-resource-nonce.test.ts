@@ -67,7 +67,7 @@ void describe('resource-server DPoP nonces (opt-in, RFC 9449 §9)', () => {
     after(() => s.h.close());
 
     void test('a resource proof without nonce is accepted', async () => {
-      assert.equal(s.h.emu.platform.dpopResourceNonce, 'off');
+      assert.equal(s.h.emu.state.dpopResourceNonce, 'off');
       const res = await getUsers(s);
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['dpop-nonce'], undefined);
@@ -80,7 +80,7 @@ void describe('resource-server DPoP nonces (opt-in, RFC 9449 §9)', () => {
       s = await setup(true);
     });
     after(() => s.h.close());
-    const current = () => s.h.emu.platform.state.dpopNonce.current;
+    const current = () => s.h.emu.state.dpopNonce.current;
 
     void test('a proof without nonce → 401, empty body, use_dpop_nonce challenge, DPoP-Nonce = current nonce', async () => {
       assertNonceDemand(await getUsers(s), current());
@@ -133,7 +133,7 @@ void describe('resource-server DPoP nonces (opt-in, RFC 9449 §9)', () => {
       s = await setup();
     });
     after(() => s.h.close());
-    const current = () => s.h.emu.platform.state.dpopNonce.current;
+    const current = () => s.h.emu.state.dpopNonce.current;
 
     void test('{enabled: true} turns the demand on, {enabled: false} off again', async () => {
       const on = await post(s.h, { enabled: true });
@@ -177,7 +177,7 @@ void describe('resource-server DPoP nonces (opt-in, RFC 9449 §9)', () => {
         assert.equal(body.errorCode, 'E0000001');
         assert.match(body.errorCauses[0]?.errorSummary ?? '', new RegExp(`^${field}: `));
       }
-      assert.equal(s.h.emu.platform.dpopResourceNonce, 'off', 'a refused switch changes nothing');
+      assert.equal(s.h.emu.state.dpopResourceNonce, 'off', 'a refused switch changes nothing');
     });
   });
 });

@@ -8,7 +8,7 @@ void describe('concurrency limit (facts §5)', () => {
     const sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
     const t = await buildManagementApp({ seedUsers: 3, concurrencyLimit: 2, sleep });
     try {
-      t.handle.faults.add({
+      t.state.faults.add({
         method: 'GET',
         path: '/api/v1/users',
         sequence: [{ type: 'latency', ms: 1 }],
@@ -19,7 +19,7 @@ void describe('concurrency limit (facts §5)', () => {
         t.app.inject({ method: 'GET', url: '/api/v1/users', headers: SSWS }),
       ];
       while (waiting.length < 2) await new Promise((r) => setImmediate(r));
-      assert.equal(t.handle.concurrency.inFlight, 2);
+      assert.equal(t.state.concurrency.inFlight, 2);
       const refused = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: SSWS });
       assertOktaError(refused, 429, 'E0000047');
       assert.equal(refused.headers['x-rate-limit-limit'], '0');
@@ -31,13 +31,13 @@ void describe('concurrency limit (facts §5)', () => {
         done.map((r) => r.statusCode),
         [200, 200],
       );
-      assert.equal(t.handle.concurrency.inFlight, 0);
-      t.handle.faults.clear();
+      assert.equal(t.state.concurrency.inFlight, 0);
+      t.state.faults.clear();
       assert.equal(
         (await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: SSWS })).statusCode,
         200,
       );
-      assert.equal(t.handle.concurrency.rejected, 1);
+      assert.equal(t.state.concurrency.rejected, 1);
     } finally {
       await t.app.close();
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FaultRuleError, FaultsState } from '../../src/plugins/faults.js';
+import { FaultRuleError, FaultsState } from '../../src/state/fault-rules.js';
 import { assertOktaError, body, buildManagementApp, SSWS, type TestApp } from '../helpers/management-app.js';
 
 void describe('fault rules (pure)', () => {
@@ -68,8 +68,8 @@ void describe('fault injection on routes', () => {
   });
 
   void test('status faults render Okta error bodies: 503 E0000181, 500 E0000009; then the real answer', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({ method: 'GET', path: '/api/v1/users/:id', sequence: [503, 500, 'ok'] });
+    t.state.faults.clear();
+    t.state.faults.add({ method: 'GET', path: '/api/v1/users/:id', sequence: [503, 500, 'ok'] });
     const url = `/api/v1/users/${userId}`;
     assertOktaError(await t.app.inject({ method: 'GET', url, headers: SSWS }), 503, 'E0000181');
     assertOktaError(
@@ -82,8 +82,8 @@ void describe('fault injection on routes', () => {
   });
 
   void test('token endpoint faults: 5xx as an OAuth server_error body, 429 as E0000047 with headers', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({
+    t.state.faults.clear();
+    t.state.faults.add({
       method: 'POST',
       path: '/oauth2/v1/token',
       sequence: [503, { type: 'rate-limit', resetSeconds: 30, limit: 1200 }, 'ok'],
@@ -105,19 +105,19 @@ void describe('fault injection on routes', () => {
   });
 
   void test('malformed-json keeps the status but the body does not parse', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['malformed-json'] });
+    t.state.faults.clear();
+    t.state.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['malformed-json'] });
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: SSWS });
     assert.equal(res.statusCode, 200);
     assert.throws(() => JSON.parse(res.body) as unknown, SyntaxError);
   });
 
   void test('latency delays then answers normally', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({ method: 'GET', path: '/api/v1/users', sequence: [{ type: 'latency', ms: 20 }] });
+    t.state.faults.clear();
+    t.state.faults.add({ method: 'GET', path: '/api/v1/users', sequence: [{ type: 'latency', ms: 20 }] });
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: SSWS });
     assert.equal(res.statusCode, 200);
-    assert.equal(t.handle.faults.list()[0]!.firedByType.latency, 1);
+    assert.equal(t.state.faults.list()[0]!.firedByType.latency, 1);
   });
 
   void test('control API: POST adds (201), GET lists with counters, DELETE clears; bad input is E0000001', async () => {
@@ -173,18 +173,18 @@ void describe('connection-level faults over a real socket', () => {
   });
 
   void test('reset destroys the connection without an answer', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['reset'] });
+    t.state.faults.clear();
+    t.state.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['reset'] });
     await assert.rejects(fetch(`${base}/api/v1/users`, { headers: SSWS }), TypeError);
     const res = await fetch(`${base}/api/v1/users`, { headers: SSWS });
     assert.equal(res.status, 200);
     await res.arrayBuffer();
-    assert.equal(t.handle.concurrency.inFlight, 0, 'the reset request released its slot');
+    assert.equal(t.state.concurrency.inFlight, 0, 'the reset request released its slot');
   });
 
   void test('truncate announces the full length, sends part of it, and drops the connection', async () => {
-    t.handle.faults.clear();
-    t.handle.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['truncate'] });
+    t.state.faults.clear();
+    t.state.faults.add({ method: 'GET', path: '/api/v1/users', sequence: ['truncate'] });
     const res = await fetch(`${base}/api/v1/users`, { headers: SSWS });
     assert.equal(res.status, 200);
     const announced = Number(res.headers.get('content-length'));

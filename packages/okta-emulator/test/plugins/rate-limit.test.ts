@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify from 'fastify';
-import { installErrorHandler, OktaApiError } from '../../src/errors.js';
-import { createManagementState, registerManagement } from '../../src/management.js';
-import { bucketOf, DEFAULT_QUOTAS, RateLimiter } from '../../src/plugins/rate-limit.js';
-import { assertOktaError, buildManagementApp, ORG, SSWS, testClock } from '../helpers/management-app.js';
+import { OktaApiError } from '../../src/lib/errors.js';
+import { installErrorHandler } from '../../src/plugins/error-handler.js';
+import { registerRateLimit } from '../../src/plugins/rate-limit.js';
+import { registerUserRoutes } from '../../src/routes/users.js';
+import { bucketOf, DEFAULT_QUOTAS, RateLimiter } from '../../src/state/rate-limits.js';
+import {
+  assertOktaError,
+  buildManagementApp,
+  SSWS,
+  testClock,
+  testState,
+} from '../helpers/management-app.js';
 
 void describe('rate limits (facts §5)', () => {
   void test('bucketOf maps routes to Okta-style buckets; keys and well-known are unlimited', () => {
@@ -98,15 +106,16 @@ void describe('rate limits (facts §5)', () => {
 
   void test('§5 401s carry the headers, also when the auth hook answered before the rate-limit hook ran', async () => {
     const clock = testClock();
-    const state = createManagementState({ clock, orgUrl: ORG, clients: { exists: () => false } });
+    const state = testState({ clock, quotas: { 'GET|POST /api/v1/users': 5 } });
     const app = Fastify();
     installErrorHandler(app);
     app.decorateRequest('oktaRequestId', '');
-    // An auth hook registered BEFORE the management hooks, as app.ts does today.
+    // An auth hook registered BEFORE the rate-limit hook.
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api/v1')) throw new OktaApiError('E0000011');
     });
-    registerManagement(app, { state, clock, orgUrl: ORG, quotas: { 'GET|POST /api/v1/users': 5 } });
+    registerRateLimit(app, state.rateLimits);
+    registerUserRoutes(app, state);
     try {
       const res = await app.inject({ method: 'GET', url: '/api/v1/users' });
       assertOktaError(res, 401, 'E0000011');

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildEmulator } from '../../src/app.js';
+import { buildEmulator } from '../../src/server.js';
 import {
   ORG,
   T0,
@@ -88,10 +88,10 @@ void describe('/__emulator control API', () => {
   });
 
   void test('POST /dpop/rotate-nonce returns the new nonce', async () => {
-    const before = h.emu.platform.state.dpopNonce.current;
+    const before = h.emu.state.dpopNonce.current;
     const res = await post('/dpop/rotate-nonce');
     assert.notEqual((res.json() as { nonce: string }).nonce, before);
-    assert.equal(h.emu.platform.state.dpopNonce.previous, before);
+    assert.equal(h.emu.state.dpopNonce.previous, before);
   });
 
   void test('POST /seed {users} adds generated users; bad input → 400 E0000001', async () => {
@@ -113,7 +113,7 @@ void describe('/__emulator control API', () => {
     const app = await h.app({ dpop: false });
     const at = await bearerToken(h, app);
     assert.equal((await post('/reset')).statusCode, 200);
-    assert.equal(h.emu.platform.state.apps.size, 0);
+    assert.equal(h.emu.state.apps.size, 0);
     const res = await h.token(tokenForm(await assertion(h, app)));
     assert.equal(res.statusCode, 401);
     const api = await h.emu.app.inject({

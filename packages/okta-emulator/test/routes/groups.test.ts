@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assignClientRole, createCustomRole, createResourceSet } from '../../src/management.js';
 import {
   assertOktaError,
   body,
   buildManagementApp,
+  grantCustomRole,
   oauth,
   ORG,
   SSWS,
@@ -21,17 +21,11 @@ void describe('minimal Groups API (for resource sets over group members)', () =>
     t = await buildManagementApp({ seedUsers: 6, clients: [CLIENT] });
     a = t.state.groups.create('alpha', 'first').id;
     b = t.state.groups.create('beta', null).id;
-    const role = createCustomRole(t.state, {
+    grantCustomRole(t.state, CLIENT, {
       label: 'group-reader',
-      description: 'd',
       permissions: ['okta.groups.read'],
-    });
-    const set = createResourceSet(t.state, {
-      label: 'alpha-only',
-      description: 'd',
       resources: [`${ORG}/api/v1/groups/${a}`],
     });
-    assignClientRole(t.state, CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
   });
   after(async () => {
     await t.app.close();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { OktaApiError } from '../../src/errors.js';
-import { decodeCursor } from '../../src/users/cursor.js';
-import { compileUserQuery } from '../../src/users/user-query.js';
+import { OktaApiError } from '../../src/lib/errors.js';
+import { decodeCursor } from '../../src/state/users/cursor.js';
+import { compileUserQuery } from '../../src/state/users/user-query.js';
 import { buildManagementApp, SSWS, type TestApp } from '../helpers/management-app.js';
 import { makeUser } from '../helpers/users.js';
 

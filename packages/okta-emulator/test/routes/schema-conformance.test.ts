@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ValidateFunction } from 'ajv';
-import { assignClientRole, createCustomRole, createResourceSet } from '../../src/management.js';
 import { buildManagementApp, ORG, SSWS, type TestApp } from '../helpers/management-app.js';
 import { loadSpecValidators, type SpecValidators } from '../helpers/openapi-schema.js';
 
@@ -186,17 +185,17 @@ void describe('response schemas conform to SPEC-M management.yaml (ajv)', () => 
   });
 
   void test('§6.1 client role assignments match StandardRole / CustomRole (schema picked by the type discriminator)', async () => {
-    const role = createCustomRole(t.state, {
+    const role = t.state.roles.create({
       label: 'assign-spec',
       description: 'd',
       permissions: ['okta.users.read'],
     });
-    const set = createResourceSet(t.state, {
+    const set = t.state.resourceSets.create({
       label: 'assign-spec-set',
       description: 'd',
       resources: [`${ORG}/api/v1/users`],
     });
-    assignClientRole(t.state, CLIENT, { type: 'READ_ONLY_ADMIN' });
+    t.state.assignClientRole(CLIENT, { type: 'READ_ONLY_ADMIN' });
     const custom = await t.app.inject({
       method: 'POST',
       url: `/oauth2/v1/clients/${CLIENT}/roles`,

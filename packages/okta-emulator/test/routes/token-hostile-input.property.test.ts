@@ -3,7 +3,6 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import fc from 'fast-check';
-import { currentNonce } from '../../src/oauth/nonce.js';
 import {
   HUGE,
   b64u,
@@ -288,7 +287,7 @@ void describe('POST /oauth2/v1/token: hostile input never yields a 500 (property
   });
 
   void test('DPoP headers: garbage, several proofs, malformed jwk, wrong typ/htm/htu → 4xx OAuth errors', async () => {
-    const nonce = currentNonce(h.emu.platform);
+    const nonce = h.emu.state.currentNonce();
     const proofHeader = usually(
       fc.record(
         {

@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
   ASSERTION_TYPE,
   ORG,
+  assertOAuthError,
   assertion,
   decodePart,
   dpopKey,
@@ -13,16 +14,6 @@ import {
   type Harness,
   type TestApp,
 } from '../helpers/platform-fixtures.js';
-
-function assertOAuthError(
-  res: { statusCode: number; json(): unknown },
-  status: number,
-  error: string,
-  description: string,
-) {
-  assert.equal(res.statusCode, status);
-  assert.deepEqual(res.json(), { error, error_description: description });
-}
 
 void describe('POST /oauth2/v1/token (client_credentials)', () => {
   let h: Harness;
@@ -191,7 +182,7 @@ void describe('POST /oauth2/v1/token (client_credentials)', () => {
 
   void test("§1.1 a non-service app → 401 \"Only clients with 'application_type' of 'service' may use ...\"", async () => {
     const web = await h.app({ dpop: false });
-    const app2 = h.emu.platform.state.apps.get(web.appId);
+    const app2 = h.emu.state.apps.get(web.appId);
     assert.ok(app2);
     app2.applicationType = 'web';
     const res = await h.token(tokenForm(await assertion(h, web)));

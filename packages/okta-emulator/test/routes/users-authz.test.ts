@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assignClientRole, createCustomRole, createResourceSet } from '../../src/management.js';
 import {
   assertOktaError,
   body,
@@ -37,25 +36,25 @@ void describe('users authorization: scope AND admin role AND resource set (facts
     t.state.groups.addMember(group.id, member);
     t.state.groups.addMember(group.id, users[2]!.id);
     // The guide's step 3: a custom role with "View users" + "Edit users' profile attributes" over a resource set.
-    const role = createCustomRole(t.state, {
+    const role = t.state.roles.create({
       label: 'users-svc',
       description: 'Read users and edit their names',
       permissions: ['okta.users.read', 'okta.users.userprofile.manage'],
     });
-    const set = createResourceSet(t.state, {
+    const set = t.state.resourceSets.create({
       label: 'svc-users',
       description: 'Members of svc-managed',
       resources: [`${ORG}/api/v1/groups/${group.id}/users`],
     });
-    assignClientRole(t.state, GUIDE_CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
-    assignClientRole(t.state, OTHER_CLIENT, { type: 'SUPER_ADMIN' });
-    assignClientRole(t.state, RO_CLIENT, { type: 'READ_ONLY_ADMIN' });
-    const objOnly = createResourceSet(t.state, {
+    t.state.assignClientRole(GUIDE_CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: set.id });
+    t.state.assignClientRole(OTHER_CLIENT, { type: 'SUPER_ADMIN' });
+    t.state.assignClientRole(RO_CLIENT, { type: 'READ_ONLY_ADMIN' });
+    const objOnly = t.state.resourceSets.create({
       label: 'group-object-only',
       description: 'The group object, not its members',
       resources: [`${ORG}/api/v1/groups/${group.id}`],
     });
-    assignClientRole(t.state, GROUPOBJ_CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: objOnly.id });
+    t.state.assignClientRole(GROUPOBJ_CLIENT, { type: 'CUSTOM', role: role.id, resourceSet: objOnly.id });
   });
   after(async () => {
     await t.app.close();

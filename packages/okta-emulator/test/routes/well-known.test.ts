@@ -36,5 +36,5 @@ void test('§1.8 /oauth2/v1/keys: {keys:[{kty,alg:RS256,kid,use:sig,e,n}]} with 
   assert.equal(keys.length, 1);
   assert.deepEqual(Object.keys(keys[0] ?? {}).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
   assert.equal(keys[0]?.alg, 'RS256');
-  assert.equal(keys[0]?.kid, h.emu.platform.state.signingKey.kid);
+  assert.equal(keys[0]?.kid, h.emu.state.signingKey.kid);
 });

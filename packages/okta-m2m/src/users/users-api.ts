@@ -39,6 +39,11 @@ export interface ListUsersOptions extends CallOptions {
   filter?: string | undefined;
   /** Starts-with match on first name, last name or email. Okta does not paginate `q` results. */
   q?: string | undefined;
+  /**
+   * Start after this cursor: the `after` parameter of a previous page's `next` link (see {@link UsersPage.after}),
+   * for a caller that serves one page at a time and resumes later.
+   */
+  after?: string | undefined;
 }
 
 /** One page of a user listing. */
@@ -48,6 +53,8 @@ export interface UsersPage {
   rateLimit: RateLimitInfo | undefined;
   /** The `next` link, if there is another page. */
   nextUrl: string | undefined;
+  /** The `after` cursor of the `next` link (pass it as {@link ListUsersOptions.after} to resume there). */
+  after: string | undefined;
 }
 
 /** First and last name, 1..50 characters each (Okta's default profile schema). */
@@ -125,7 +132,9 @@ export class UsersApi {
       }
       const users = body.map((item) => asUser(item, 'GET', response));
       const nextUrl = parseLinkHeader(headerValues(response, 'link'))['next'];
-      yield { users, rateLimit: parseRateLimit(response.headers), nextUrl };
+      const after =
+        nextUrl === undefined ? undefined : (new URL(nextUrl).searchParams.get('after') ?? undefined);
+      yield { users, rateLimit: parseRateLimit(response.headers), nextUrl, after };
       url = nextUrl;
     }
   }
@@ -209,7 +218,7 @@ export class UsersApi {
       );
     }
     const params: [string, string][] = [['limit', String(limit)]];
-    for (const key of ['search', 'filter', 'q'] as const) {
+    for (const key of ['search', 'filter', 'q', 'after'] as const) {
       const value = options[key];
       if (value === undefined) continue;
       if (typeof value !== 'string' || value.trim() === '') {

@@ -108,7 +108,7 @@ void test('nothing secret is logged, published or thrown', async (t) => {
     secrets.push(token.value);
     await attempt(() => stack.users.get('nobody@example.com')); // 403 (role) or 404
     await attempt(() => stack.users.updateName('00u1ab2cd3EF4gh5ij6k7', { firstName: 'A', lastName: 'B' }));
-    emu.built.platform.state.tokens.clear(); // a 401 and a refresh
+    emu.built.state.tokens.clear(); // a 401 and a refresh
     await attempt(() => stack.users.get('nobody@example.com'));
     secrets.push((await stack.tokens.getToken()).value);
     sentAll.push(...stack.sent);

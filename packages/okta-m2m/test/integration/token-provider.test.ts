@@ -100,7 +100,7 @@ void test('a 401 from the API causes exactly one token refresh and one retry', a
   t.after(() => client.close());
   const first = await client.tokens.getToken();
   // The server forgets every token it issued (as after a revocation); the client still holds a fresh-looking one.
-  emu.built.platform.state.tokens.clear();
+  emu.built.state.tokens.clear();
   const before = tokenRequests(app.clientId);
   const outcome = await client.users.get('nobody-1@example.com').then(
     () => undefined,

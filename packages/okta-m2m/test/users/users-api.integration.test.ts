@@ -56,6 +56,28 @@ void test('pages: page sizes per the limit option, next link absent on the last 
   assert.equal(last, undefined);
 });
 
+void test("pages: resuming at a page's after cursor gives the next page, one request each", async () => {
+  const walked: string[][] = [];
+  for await (const page of users.pages({ limit: 50 })) {
+    walked.push(page.users.map((u) => u.id));
+    if (walked.length === 3) break;
+  }
+  let after: string | undefined;
+  const resumed: string[][] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = emu.stats().apiRequests;
+    for await (const page of users.pages({ limit: 50, ...(after === undefined ? {} : { after }) })) {
+      resumed.push(page.users.map((u) => u.id));
+      assert.ok(page.after, 'a page followed by another carries its after cursor');
+      after = page.after;
+      break;
+    }
+    assert.equal(emu.stats().apiRequests - before, 1);
+  }
+  assert.deepEqual(resumed, walked);
+  await assert.rejects(users.pages({ after: ' ' }).next(), /after must be a non-empty string/);
+});
+
 void test('list stops fetching when the caller breaks out (one page at a time)', async () => {
   const before = emu.stats().apiRequests;
   let n = 0;
