@@ -171,3 +171,25 @@ export function assertOAuthError(
   assert.equal(res.statusCode, status);
   assert.deepEqual(res.json(), { error, error_description: description });
 }
+
+/**
+ * A management request through `inject()`: an empty POST/PUT carries `Content-Length: 0`, as fetch sends it
+ * (without it Okta answers 411); a payload is sent as JSON.
+ */
+export function injectRequest(
+  h: Harness,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  headers: Record<string, string>,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return h.emu.app.inject({
+    method,
+    url,
+    headers:
+      payload === undefined && (method === 'POST' || method === 'PUT')
+        ? { ...headers, 'content-length': '0' }
+        : headers,
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+}

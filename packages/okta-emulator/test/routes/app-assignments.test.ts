@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, type Harness } from '../helpers/platform-fixtures.js';
+import { harness, injectRequest, type Harness } from '../helpers/platform-fixtures.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,16 +42,7 @@ void describe('Apps API: user and group assignments', () => {
     url: string,
     payload?: unknown,
     headers = admin,
-  ) =>
-    h.emu.app.inject({
-      method,
-      url,
-      headers:
-        payload === undefined && (method === 'POST' || method === 'PUT')
-          ? { ...headers, 'content-length': '0' }
-          : headers,
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  ) => injectRequest(h, method, url, headers, payload);
 
   void test('assign a user: AppUser with links, then get, list, update, unassign → 404', async () => {
     const res = await inject('POST', `/api/v1/apps/${appId}/users`, { id: userId, scope: 'USER' });

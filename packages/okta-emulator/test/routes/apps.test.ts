@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { ORG, bearerToken, harness, type Harness } from '../helpers/platform-fixtures.js';
+import { ORG, bearerToken, harness, injectRequest, type Harness } from '../helpers/platform-fixtures.js';
 
 /** Loose view of response bodies (apps, grants, errors) for the fields these tests read. */
 interface AppJson {
@@ -69,17 +69,7 @@ void describe('Apps API: /api/v1/apps', () => {
     url: string,
     payload?: unknown,
     headers = admin,
-  ) =>
-    h.emu.app.inject({
-      method,
-      url,
-      // An empty POST/PUT carries Content-Length: 0, as fetch sends it (without it Okta answers 411).
-      headers:
-        payload === undefined && (method === 'POST' || method === 'PUT')
-          ? { ...headers, 'content-length': '0' }
-          : headers,
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  ) => injectRequest(h, method, url, headers, payload);
 
   void test('POST creates an API Services app shaped like OpenIdConnectApplication (client_id = app id)', async () => {
     const res = await inject('POST', '/api/v1/apps', serviceAppBody({}, [rsaJwk(2048, 'k1')]));

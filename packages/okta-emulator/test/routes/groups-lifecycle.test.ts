@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, type Harness } from '../helpers/platform-fixtures.js';
+import { harness, injectRequest, type Harness } from '../helpers/platform-fixtures.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,16 +17,7 @@ void describe('Groups API: replace, delete, member removal, search', () => {
     url: string,
     payload?: unknown,
     headers = admin,
-  ) =>
-    h.emu.app.inject({
-      method,
-      url,
-      headers:
-        payload === undefined && (method === 'POST' || method === 'PUT')
-          ? { ...headers, 'content-length': '0' }
-          : headers,
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  ) => injectRequest(h, method, url, headers, payload);
   const group = async (name: string, description?: string) =>
     (
       await inject('POST', '/api/v1/groups', { profile: { name, ...(description ? { description } : {}) } })

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearerToken, harness, type Harness } from '../helpers/platform-fixtures.js';
+import { bearerToken, harness, injectRequest, type Harness } from '../helpers/platform-fixtures.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,16 +34,7 @@ void describe('authorization of app assignments, keys, lifecycle, groups, IAM, o
     url: string,
     headers: Record<string, string>,
     payload?: unknown,
-  ) =>
-    h.emu.app.inject({
-      method,
-      url,
-      headers:
-        payload === undefined && (method === 'POST' || method === 'PUT')
-          ? { ...headers, 'content-length': '0' }
-          : headers,
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  ) => injectRequest(h, method, url, headers, payload);
   const bearer = async (role: 'READ_ONLY_ADMIN' | 'none' | 'custom-users', scopes: string[]) => {
     const app = await h.app({ dpop: false, role, scopes });
     return { authorization: `Bearer ${await bearerToken(h, app, scopes.join(' '))}` };
