@@ -167,7 +167,14 @@ class UndiciTransport implements OktaTransport {
     const unfollow = follow(call, options.signal);
     const unfollowClose = follow(call, this.#forceClose.signal);
     const deadlineTimer = setTimeout(() => call.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
-    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal, verdict: 'abandoned' };
+    const ctx: CallContext = {
+      options,
+      deadlineMs,
+      deadlineAt,
+      call: call.signal,
+      verdict: 'abandoned',
+      inFactory: false,
+    };
     try {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#attempt(factory, attempt, ctx);
@@ -211,10 +218,12 @@ class UndiciTransport implements OktaTransport {
         if (breaker !== undefined && breaker.state === 'open' && !permit.trial) return settle(result);
       }
     } catch (error) {
-      // Closed or cancelled by the caller: no verdict. Out of time: Okta did not answer in time, a failure.
-      // Otherwise (a network error or timeout of the last attempt, a factory that failed) the last verdict stands.
+      // Closed or cancelled by the caller: no verdict. Out of time while this circuit's server had the request: a
+      // failure. Out of time while the factory ran (waiting for a token: the token endpoint's circuit judges that):
+      // no verdict here. Otherwise (a network error or timeout of the last attempt, a factory that failed) the last
+      // verdict stands.
       if (this.#closed || options.signal?.aborted === true) ctx.verdict = 'abandoned';
-      else if (isDeadline(error)) ctx.verdict = 'failure';
+      else if (isDeadline(error) && !ctx.inFactory) ctx.verdict = 'failure';
       throw error;
     } finally {
       breaker?.record(permit, ctx.verdict);
@@ -247,11 +256,13 @@ class UndiciTransport implements OktaTransport {
     if (remaining <= 0) throw deadlineError(ctx, undefined);
 
     let request: HttpRequest;
+    ctx.inFactory = true;
     try {
       request = await factory(attempt, ctx.call);
     } catch (error) {
       throw this.#abortError(error, ctx, undefined);
     }
+    ctx.inFactory = false;
     const path = request.url.pathname;
     const label = `${request.method} ${path}`;
 
@@ -386,6 +397,8 @@ interface CallContext {
   call: AbortSignal;
   /** The call's breaker outcome so far: the last attempt's, `abandoned` until one finished. */
   verdict: 'success' | 'failure' | 'abandoned';
+  /** True while the request factory runs (e.g. waits for a token): a deadline then says nothing of this circuit. */
+  inFactory: boolean;
 }
 
 /** The call's result: the last response, or the last attempt's error. */
