@@ -148,7 +148,7 @@ void test('pagination: a next link back to a page already read, disguised by a f
   let pages = 0;
   await assert.rejects(
     (async () => {
-      for await (const page of users.pages()) if (++pages > 5) assert.fail('the loop was not stopped');
+      for await (const _page of users.pages()) if (++pages > 5) assert.fail('the loop was not stopped');
     })(),
     /next link points to a page already read/,
   );
