@@ -4,11 +4,15 @@
 // The output is a line per test file, every failure in full and a summary (scripts/test-reporter.mjs); set
 // TEST_REPORTER=spec (or tap) for Node's own reporters.
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
-// Every test, and every test file as a whole, has a time limit (TEST_TIMEOUT_MS, default 600 000 ms): a hung test
-// or child process fails the run instead of stalling it.
+// (test files: packages/*/test, apps/*/test and scripts/test; a .ts path not ending in .test.ts runs as given)
+// Every test has a time limit (TEST_TIMEOUT_MS, default 600 000 ms), and so has the run as a whole
+// (TEST_RUN_TIMEOUT_MS, default 1 800 000 ms): the runner is spawned in its own process group, and when the time
+// is up, or the summary was printed and the runner still has not exited 10 s later (a child process a test left
+// behind, holding its output open), the whole group is killed and the run fails. Processes still in the group
+// when the runner exits are killed too.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,8 +38,17 @@ const files = [];
 for (const group of ['packages', 'apps']) {
   for (const pkg of safeList(join(root, group))) walk(join(root, group, pkg, 'test'), files);
 }
+walk(join(root, 'scripts', 'test'), files);
 files.sort();
-const selected = filters.length ? files.filter((f) => filters.every((s) => f.includes(s))) : files;
+// A .ts file named by its path (such as a fixture of the runner's own tests) runs as given.
+const named = filters.filter(
+  (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && existsSync(join(root, f)),
+);
+const selected = named.length
+  ? named
+  : filters.length
+    ? files.filter((f) => filters.every((s) => f.includes(s)))
+    : files;
 if (selected.length === 0) {
   console.error(`No test files match ${JSON.stringify(filters)}.`);
   process.exit(1);
@@ -51,7 +64,10 @@ if (selected.some((f) => f.endsWith('.browser.test.ts')) && !existsSync(chromium
   process.exit(1);
 }
 
-const result = spawnSync(
+const RUN_TIMEOUT_MS = Number(process.env.TEST_RUN_TIMEOUT_MS) || 1_800_000;
+const AFTER_SUMMARY_MS = 10_000;
+
+const runner = spawn(
   process.execPath,
   [
     '--conditions=source',
@@ -63,9 +79,59 @@ const result = spawnSync(
     `--test-reporter=${process.env.TEST_REPORTER ?? join(root, 'scripts/test-reporter.mjs')}`,
     ...selected,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  // Its own process group (detached), so the runner, the test files and whatever they spawned can be killed
+  // together; the IPC channel carries the reporter's "summary printed" message.
+  {
+    cwd: root,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'test' },
+    detached: true,
+  },
 );
-process.exit(result.status ?? 1);
+let killedFor;
+const killGroup = (why) => {
+  killedFor ??= why;
+  try {
+    process.kill(-runner.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+};
+const runTimer = setTimeout(
+  () => killGroup(`the run took longer than ${RUN_TIMEOUT_MS} ms (TEST_RUN_TIMEOUT_MS)`),
+  RUN_TIMEOUT_MS,
+);
+let summaryTimer;
+runner.on('message', (message) => {
+  if (message?.type !== 'test-run-summary') return;
+  summaryTimer = setTimeout(
+    () =>
+      killGroup(
+        `the runner did not exit ${AFTER_SUMMARY_MS} ms after its summary (a test left a child process running)`,
+      ),
+    AFTER_SUMMARY_MS,
+  );
+});
+// The parent must not wait for the IPC channel, only for the runner's exit.
+runner.channel?.unref();
+const forward = (signal) => killGroup(`interrupted (${signal})`);
+process.once('SIGINT', forward);
+process.once('SIGTERM', forward);
+runner.on('exit', (code) => {
+  clearTimeout(runTimer);
+  clearTimeout(summaryTimer);
+  if (killedFor !== undefined) {
+    console.error(`\nTest run failed: ${killedFor}; its process group was killed.`);
+    process.exit(1);
+  }
+  // Whatever the tests left running in the group (no orphans outlive the run).
+  try {
+    process.kill(-runner.pid, 'SIGKILL');
+  } catch {
+    // Nothing left.
+  }
+  process.exit(code ?? 1);
+});
 
 function safeList(dir) {
   try {

@@ -1,8 +1,10 @@
 /**
  * Test helpers: spawn the built `okta-m2m` command (bin/okta-m2m.js → dist) with a clean environment in a
- * temporary directory, and set up emulator apps with their key files.
+ * temporary directory, and set up emulator apps with their key files. A run has a time limit, and a command
+ * still running when its test ends (a test that failed or timed out first) is killed: no orphan outlives a test.
  */
-import { spawn } from 'node:child_process';
+import { afterEach } from 'node:test';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,24 +20,52 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the command; `env` is the whole environment besides PATH and HOME. */
+/** Commands still running; killed after each test. */
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
+/** How long one run may take by default before it is killed and the call rejects. */
+export const CLI_RUN_TIMEOUT_MS = 60_000;
+
+/**
+ * Run the command; `env` is the whole environment besides PATH and HOME. Rejects (with what the command printed)
+ * when it has not exited after `timeoutMs`; it is killed then.
+ */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   const cwd = options.cwd ?? tempDir();
+  const timeoutMs = options.timeoutMs ?? CLI_RUN_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...(options.env ?? {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
     });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      if (code === null) {
+        reject(
+          new Error(
+            `okta-m2m ${args.join(' ')} did not exit within ${timeoutMs} ms (${signal ?? 'killed'}).\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          ),
+        );
+      } else {
+        resolve({ code, stdout, stderr });
+      }
+    });
   });
 }
 

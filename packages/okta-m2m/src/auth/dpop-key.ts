@@ -21,10 +21,10 @@ export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS
 export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number];
 
 /**
- * Where a DPoP key can come from: PEM text (PKCS#8, SEC1 or PKCS#1), a private JWK (object or JSON text), or a
- * private KeyObject.
+ * Where a DPoP key can come from: PEM text (PKCS#8, SEC1 or PKCS#1), a private JWK (object or JSON text), either
+ * text as a UTF-8 Buffer/Uint8Array, or a private KeyObject.
  */
-export type DpopKeyInput = string | JsonWebKey | KeyObject;
+export type DpopKeyInput = string | Uint8Array | JsonWebKey | KeyObject;
 
 /** A usable DPoP key. */
 export interface LoadedDpopKey {
@@ -58,8 +58,42 @@ export function importDpopKey(
   source = 'The DPoP key',
 ): LoadedDpopKey {
   checkAlgorithm(alg);
-  const { keyObject } = importPrivateKey(input, source);
-  return settle(keyObject, alg as DpopAlgorithm | undefined);
+  const { keyObject, jwk } = importPrivateKey(input, source);
+  const fromJwk = jwkAlgorithm(keyObject, jwk?.alg, alg, source);
+  return settle(keyObject, fromJwk ?? (alg as DpopAlgorithm | undefined));
+}
+
+/**
+ * A JWK's own `alg`, checked like the client key's: one Okta accepts for DPoP, that fits the key type (and curve),
+ * and, when `dpop.alg` is set too, the same.
+ */
+function jwkAlgorithm(
+  key: KeyObject,
+  jwkAlg: unknown,
+  configured: string | undefined,
+  source: string,
+): DpopAlgorithm | undefined {
+  if (jwkAlg === undefined) return undefined;
+  if (typeof jwkAlg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(jwkAlg)) {
+    throw new KeyError(
+      `${source} is a JWK with alg ${String(jwkAlg)}, which Okta does not accept for DPoP proofs.`,
+      { hint: `Remove "alg" from the JWK or set it to one of ${DPOP_ALGORITHMS.join(', ')}.` },
+    );
+  }
+  const natural = algorithmFor(key, undefined);
+  const fits = natural.startsWith('RS') ? jwkAlg.startsWith('RS') : jwkAlg === natural;
+  if (!fits) {
+    throw new KeyError(
+      `${source} is a JWK with alg ${jwkAlg}, which does not fit its key (${key.asymmetricKeyType === 'ec' ? `this EC key signs with ${natural}` : 'an RSA key signs with RS256, RS384 or RS512'}).`,
+      { hint: `Fix or remove "alg" in the JWK: the algorithm follows the key.` },
+    );
+  }
+  if (configured !== undefined && configured !== jwkAlg) {
+    throw new KeyError(`${source} is a JWK with alg ${jwkAlg}, but dpop.alg is ${configured}.`, {
+      hint: 'Make them agree, or leave dpop.alg out: the algorithm follows the key.',
+    });
+  }
+  return jwkAlg as DpopAlgorithm;
 }
 
 /**

@@ -2,8 +2,9 @@
  * Private keys for client authentication (private_key_jwt): loading, checking and generating.
  *
  * Accepted forms: PKCS#8 PEM (`BEGIN PRIVATE KEY`), PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), SEC1 PEM
- * (`BEGIN EC PRIVATE KEY`), a private JWK (object or JSON text, as Okta's "Generate new key" shows it), or a
- * node `KeyObject`/`CryptoKey`. Supported: RSA of at least 2048 bits (RS256) and EC P-256 (ES256).
+ * (`BEGIN EC PRIVATE KEY`) — alone or as the one private key of a bundle with certificates —, a private JWK
+ * (object or JSON text, as Okta's "Generate new key" shows it; not `use: "enc"`), that text as a UTF-8
+ * Buffer/Uint8Array, or a node `KeyObject`/`CryptoKey`. Supported: RSA of at least 2048 bits (RS256) and EC P-256 (ES256).
  *
  * The key is imported once into a `KeyObject` and wrapped in {@link SigningKey}, whose `toJSON` and
  * `util.inspect` show only the algorithm and key id. No message here ever contains key material.
@@ -65,7 +66,7 @@ export type WebCryptoKey = webcrypto.CryptoKey;
  * @example
  * const input: PrivateKeyInput = readFileSync('key.pem', 'utf8');
  */
-export type PrivateKeyInput = string | JsonWebKey | KeyObject | WebCryptoKey;
+export type PrivateKeyInput = string | Uint8Array | JsonWebKey | KeyObject | WebCryptoKey;
 
 const MIN_RSA_BITS = 2048;
 
@@ -135,7 +136,7 @@ export class SigningKey {
  * const options: LoadSigningKeyOptions = { privateKeyPath: '/run/secrets/okta.pem', keyId: 'kid-1' };
  */
 export interface LoadSigningKeyOptions {
-  /** The key itself: PEM text, JWK (object or JSON text), KeyObject or CryptoKey. */
+  /** The key itself: PEM text, JWK (object or JSON text), that text as a Buffer, KeyObject or CryptoKey. */
   privateKey?: PrivateKeyInput | undefined;
   /** A file holding PEM or JWK JSON. Must not be readable by group or others (see `allowInsecureKeyFile`). */
   privateKeyPath?: string | undefined;
@@ -226,15 +227,18 @@ export interface ImportedPrivateKey {
 }
 
 /**
- * The one private-key importer, for client-authentication and DPoP keys alike: PEM text (PKCS#8, PKCS#1, SEC1),
- * a private JWK (object or JSON text), a `KeyObject` or a `CryptoKey`. Refuses public keys, certificates,
- * encrypted PEM, JWK sets and symmetric keys with a KeyError naming `source` (e.g. `dpop.key` or the file) and
- * the fix. Crypto errors are never attached as `cause` (they can echo the input). Algorithm rules are the
+ * The one private-key importer, for client-authentication and DPoP keys alike: PEM text (PKCS#8, PKCS#1, SEC1;
+ * from a bundle, its one private-key block), a private JWK (object or JSON text), either text as a UTF-8
+ * Buffer/Uint8Array, a `KeyObject` or a `CryptoKey`. Refuses public keys, certificates, encrypted PEM, JWK sets
+ * (object or text), encryption JWKs (`use` other than `sig`) and symmetric keys with a KeyError naming `source`
+ * (e.g. `dpop.key` or the file) and the fix. Crypto errors are never attached as `cause` (they can echo the input). Algorithm rules are the
  * caller's (client assertions and DPoP proofs accept different ones).
  * @example
  * const { keyObject } = importPrivateKey(readFileSync('dpop.jwk', 'utf8'), 'the DPoP key file dpop.jwk');
  */
 export function importPrivateKey(input: unknown, source: string): ImportedPrivateKey {
+  // A Buffer or Uint8Array (readFileSync without an encoding) holds the PEM or JWK text as UTF-8.
+  if (input instanceof Uint8Array) return importPrivateKey(new TextDecoder().decode(input), source);
   if (typeof input === 'string') {
     const text = input.trim();
     if (text.startsWith('{')) {
@@ -246,7 +250,7 @@ export function importPrivateKey(input: unknown, source: string): ImportedPrivat
   if (input instanceof KeyObject) return { keyObject: checkKeyObject(input, source), jwk: undefined };
   if (isCryptoKey(input)) return { keyObject: checkKeyObject(KeyObject.from(input), source), jwk: undefined };
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    const jwk = input as JsonWebKey;
+    const jwk = checkNotJwkSet(input, source) as JsonWebKey;
     return { keyObject: importJwk(jwk, source), jwk };
   }
   throw new KeyError(`${source} is not a key.`, {
@@ -275,7 +279,25 @@ function importKey(input: PrivateKeyInput, keyId: string | undefined, source: st
   return new SigningKey(keyObject, alg, undefined, 'none', publicJwk);
 }
 
-function importPem(text: string, source: string): KeyObject {
+const PRIVATE_LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'];
+
+/**
+ * The PEM block to import: the one private-key block of a bundle (a certificate chain next to its key, as
+ * `cat cert.pem key.pem` gives), else the whole text (its first label explains the refusal).
+ */
+function privateBlock(text: string, source: string): string {
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)];
+  const keys = blocks.filter((b) => PRIVATE_LABELS.includes(b[1]!));
+  if (keys.length > 1) {
+    throw new KeyError(`${source} holds ${keys.length} private keys; give the one registered on the app.`, {
+      hint: 'Keep a single private key block in the PEM text or file.',
+    });
+  }
+  return keys.length === 1 ? keys[0]![0] : text;
+}
+
+function importPem(pem: string, source: string): KeyObject {
+  const text = privateBlock(pem, source);
   const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
   if (label === undefined) {
     throw new KeyError(`${source} is neither PEM nor a JWK.`, {
@@ -292,7 +314,7 @@ function importPem(text: string, source: string): KeyObject {
       hint: 'Decrypt it (e.g. `openssl pkey -in enc.pem -out key.pem`) and protect the file instead, or pass a KeyObject.',
     });
   }
-  if (!['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'].includes(label)) {
+  if (!PRIVATE_LABELS.includes(label)) {
     throw new KeyError(`${source} is a PEM "${label}" block, not a supported private key.`, {
       hint: 'Use PKCS#8 ("BEGIN PRIVATE KEY"), PKCS#1 ("BEGIN RSA PRIVATE KEY") or SEC1 ("BEGIN EC PRIVATE KEY").',
     });
@@ -311,13 +333,7 @@ function parseJwkText(text: string, source: string): JsonWebKey {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const keys = (parsed as { keys?: unknown }).keys;
-      if (Array.isArray(keys)) {
-        throw new KeyError(`${source} is a JWK set; give the single private JWK instead.`, {
-          hint: 'Take the one key object out of "keys".',
-        });
-      }
-      return parsed as JsonWebKey;
+      return checkNotJwkSet(parsed, source) as JsonWebKey;
     }
   } catch (e) {
     if (e instanceof KeyError) throw e;
@@ -325,6 +341,16 @@ function parseJwkText(text: string, source: string): JsonWebKey {
   throw new KeyError(`${source} looks like JSON but is not a valid JWK.`, {
     hint: 'Give the private JWK as Okta showed it (with "d"), or a PEM private key.',
   });
+}
+
+/** Refuses a JWK set (`{ "keys": [...] }`), as text or object: the importer takes one key. */
+function checkNotJwkSet(value: object, source: string): object {
+  if (Array.isArray((value as { keys?: unknown }).keys)) {
+    throw new KeyError(`${source} is a JWK set; give the single private JWK instead.`, {
+      hint: 'Take the one key object out of "keys".',
+    });
+  }
+  return value;
 }
 
 function importJwk(jwk: JsonWebKey, source: string): KeyObject {
@@ -337,6 +363,14 @@ function importJwk(jwk: JsonWebKey, source: string): KeyObject {
     throw new KeyError(`${source} is a JWK of type ${String(jwk.kty)}, which is not supported.`, {
       hint: 'Use an RSA or EC private key.',
     });
+  }
+  if (jwk.use !== undefined && jwk.use !== 'sig') {
+    throw new KeyError(
+      `${source} is a JWK with use "${String(jwk.use)}"; a key that signs must not be an encryption key.`,
+      {
+        hint: 'Use a key generated for signing (use "sig", or no "use" member); keep encryption keys apart.',
+      },
+    );
   }
   if (typeof jwk.d !== 'string') {
     throw new KeyError(`${source} is a public JWK (no "d" member), but a private key is needed to sign.`, {

@@ -1,11 +1,13 @@
 // The fault matrix: the library (createOktaClient, as users call it) through a fault-injecting proxy in front of
 // the emulator (test/helpers/fault-proxy.ts), one fresh client per cell. Each cell states its expected outcome:
-// calls that succeed, the typed error of those that fail, the attempts that reached the server (counted by the
-// proxy or the emulator, never by the library), and a time bound. Every cell also checks: no unhandled rejection,
-// no socket or timer left behind by the closed client, no call outliving its deadline, and no token, client
-// assertion, DPoP proof or key in any log line, error message, hint, stack, util.inspect output, JSON of the error
-// or metric. Backoff and rate-limit waits use an injected sleep, so only the attempt timeouts of the stall and
-// trickle cells take real time. docs/reliability.md carries the same table; a test keeps the two in step.
+// calls that succeed, the typed error of those that fail, the attempts made (counted by the proxy or the emulator;
+// for a refused connection, which reaches no server, by undici's connect-error channel; never by the library), and
+// a time bound. Every cell also checks: no unhandled rejection, no socket or timer left behind by the closed
+// client, every call within its deadline (each call timed), and no token, client assertion, DPoP proof or key in
+// any log line, error message, hint, stack, util.inspect output, JSON of the error or metric (the credentials
+// searched for are those the proxy saw, or, for the cells that cannot use it, those undici sent). Backoff and
+// rate-limit waits use an injected sleep, so only the attempt timeouts of the stall and trickle cells take real
+// time. docs/reliability.md carries the same table; a test keeps the two in step, both ways.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { startEmulator, type RunningEmulator, type ServiceAppCredentials } from 
 import { createOktaClient, type OktaClient } from '../../src/client.js';
 import type { OktaClientOptions } from '../../src/config.js';
 import {
+  CircuitOpenError,
   DpopError,
   NetworkError,
   OAuthError,
@@ -27,11 +30,16 @@ import {
 } from '../../src/errors.js';
 import { capturingLogger } from '../helpers/token-fakes.js';
 import { startFaultProxy, type FaultProxy, type ProxyStep } from '../helpers/fault-proxy.js';
+import { captureWire } from '../helpers/wire-capture.js';
 
 const TIMEOUT_MS = 500;
 const DEADLINE_MS = 4_000;
 /** Scheduling slack for time bounds on a loaded machine. */
 const SLACK_MS = 1_500;
+/** Slack for one call against its deadline (timer and scheduling delay). */
+const DEADLINE_SLACK_MS = 250;
+/** The token breaker's default threshold (consecutive failed calls). */
+const BREAKER_THRESHOLD = 5;
 
 let emu: RunningEmulator;
 let nonceEmu: RunningEmulator;
@@ -91,6 +99,8 @@ interface Cell {
 
 interface Harness {
   client: OktaClient;
+  /** How long each call took (ms), in the order they settled: every call of a cell goes through {@link call}. */
+  callMs: number[];
   logger: ReturnType<typeof capturingLogger>;
   waits: number[];
   /** Moves the client's clock (ms). */
@@ -99,12 +109,17 @@ interface Harness {
 }
 
 function harness(
-  options: Partial<OktaClientOptions> & { credentials?: ServiceAppCredentials } = {},
+  options: Partial<OktaClientOptions> & {
+    credentials?: ServiceAppCredentials;
+    /** A client clock that does not move with real time (only by `advance`). */
+    frozenClock?: boolean;
+  } = {},
 ): Harness {
-  const { credentials = app, ...rest } = options;
+  const { credentials = app, frozenClock = false, ...rest } = options;
   const logger = capturingLogger();
   const waits: number[] = [];
   let offset = 0;
+  const frozenAt = Date.now();
   const client = createOktaClient({
     orgUrl: proxy.url,
     clientId: credentials.clientId,
@@ -115,7 +130,7 @@ function harness(
     scopes: ['okta.users.read'],
     logger,
     deps: {
-      clock: () => Date.now() + offset,
+      clock: () => (frozenClock ? frozenAt : Date.now()) + offset,
       random: () => 0.5,
       sleep: async (ms, signal) => {
         waits.push(ms);
@@ -126,11 +141,19 @@ function harness(
     ...rest,
   });
   const secrets = new Set<string>([credentials.privateKeyPem.split('\n')[1]!]);
-  return { client, logger, waits, advance: (ms) => (offset += ms), secrets };
+  return { client, callMs: [], logger, waits, advance: (ms) => (offset += ms), secrets };
+}
+
+/** One call, timed. */
+async function call(h: Harness, fn: () => Promise<unknown>): Promise<PromiseSettledResult<unknown>> {
+  const started = performance.now();
+  const [result] = await Promise.allSettled([fn()]);
+  h.callMs.push(performance.now() - started);
+  return result!;
 }
 
 const apiGet = (h: Harness, n = 1): Promise<PromiseSettledResult<unknown>[]> =>
-  Promise.allSettled(Array.from({ length: n }, () => h.client.users.get(userId)));
+  Promise.all(Array.from({ length: n }, () => call(h, () => h.client.users.get(userId))));
 
 async function sequential(h: Harness, n: number): Promise<PromiseSettledResult<unknown>[]> {
   const out: PromiseSettledResult<unknown>[] = [];
@@ -190,9 +213,14 @@ const cells: Cell[] = [
     fault: 'nothing listens on the org port',
     expected: { ok: 0, error: NetworkError, attempts: 3, boundMs: 1_000 },
     async run(h) {
-      const results = await apiGet(h);
-      // No server: the attempts are the first try plus the injected backoff waits.
-      return { results, attempts: h.waits.length + 1 };
+      // A refused connection reaches no server process: undici's connect-error channel counts the attempts.
+      const wire = captureWire();
+      try {
+        const results = await apiGet(h);
+        return { results, attempts: wire.connectErrors(refusedPort) };
+      } finally {
+        wire.stop();
+      }
     },
   },
   {
@@ -321,7 +349,7 @@ const cells: Cell[] = [
   },
   {
     name: 'token endpoint outage, cached token',
-    fault: 'token endpoint 503 always; 20 API calls',
+    fault: `token endpoint 503 always; 20 API calls, the first ${BREAKER_THRESHOLD + 1} each after a failed token call for another scope set`,
     expected: { ok: 20, attempts: 20, boundMs: 2_000 },
     async run(h) {
       await h.client.tokens.getToken();
@@ -338,22 +366,38 @@ const cells: Cell[] = [
         { repeat: true },
       );
       const api = proxy.rule('GET', USERS, ['pass'], { repeat: true });
-      const results = await sequential(h, 20);
-      assert.equal(outage(), 0, 'no token request: the cached token serves');
-      // A scope set without a cached token fails after its 3 token attempts (a 5xx is not negatively cached);
-      // the API circuit stays closed.
-      await assert.rejects(
-        h.client.tokens.getToken(['okta.users.manage']),
-        (e) => e instanceof OAuthError && e.status === 503,
+      const results: PromiseSettledResult<unknown>[] = [];
+      const tokenErrors: unknown[] = [];
+      for (let i = 0; i < 20; i++) {
+        if (i <= BREAKER_THRESHOLD) {
+          // A scope set with no cached token: its token call fails (a 5xx is not negatively cached) ...
+          const failed = await call(h, () => h.client.tokens.getToken(['okta.users.manage']));
+          assert.equal(failed.status, 'rejected');
+          tokenErrors.push((failed as PromiseRejectedResult).reason);
+        }
+        // ... while the API goes on with the cached token.
+        results.push(await call(h, () => h.client.users.get(userId)));
+      }
+      // More failed token calls than the threshold: the token breaker opened; the API breaker did not.
+      assert.ok(
+        tokenErrors.every(
+          (e) => (e instanceof OAuthError && e.status === 503) || e instanceof CircuitOpenError,
+        ),
+        `token errors: ${tokenErrors.map(String).join('; ')}`,
       );
-      assert.equal(outage(), 3);
-      assert.deepEqual(h.client.transport.breakerStates, { api: 'closed', token: 'closed' });
+      assert.equal(
+        tokenErrors.filter((e) => e instanceof OAuthError).length,
+        BREAKER_THRESHOLD,
+        'failed token calls before the token breaker opened',
+      );
+      assert.equal(outage(), 3 * BREAKER_THRESHOLD, '3 token attempts per failed call, none once open');
+      assert.deepEqual(h.client.transport.breakerStates, { api: 'closed', token: 'open' });
       return { results, attempts: api() };
     },
   },
   {
     name: 'token endpoint answering invalid_client for a while',
-    fault: '401 invalid_client until cleared; 50 API calls, then 1 s later one more',
+    fault: '401 invalid_client until cleared; 50 API calls one after another, then 1 s later one more',
     expected: { ok: 1, error: OAuthError, attempts: 2, boundMs: 2_000 },
     async run(h) {
       const refuse = proxy.rule(
@@ -371,7 +415,9 @@ const cells: Cell[] = [
         ],
         { repeat: true },
       );
-      const results = await apiGet(h, 50);
+      // One after another (each after the previous failed): single-flight cannot merge them, only the
+      // negative cache can keep them to one token request.
+      const results = await sequential(h, 50);
       assert.equal(refuse(), 1, 'one token request for 50 calls (negative cache)');
       proxy.clear();
       h.advance(1_000);
@@ -391,7 +437,7 @@ const cells: Cell[] = [
       const results: PromiseSettledResult<unknown>[] = [];
       for (let i = 0; i < 10; i++) {
         nonceEmu.clock.advance(2_000); // the nonce the client holds is now two rotations old
-        results.push(...(await Promise.allSettled([h.client.users.get(dpopUserId)])));
+        results.push(await call(h, () => h.client.users.get(dpopUserId)));
       }
       h.secrets.add((await h.client.tokens.getToken()).value);
       return { results, attempts: nonceEmu.stats().apiRequests - before };
@@ -405,7 +451,7 @@ const cells: Cell[] = [
       await h.client.tokens.getToken();
       nonceEmu.setDpopResourceNonce('always');
       const before = nonceEmu.stats().apiRequests;
-      const results = await Promise.allSettled([h.client.users.get(dpopUserId)]);
+      const results = [await call(h, () => h.client.users.get(dpopUserId))];
       nonceEmu.setDpopResourceNonce(false);
       h.secrets.add((await h.client.tokens.getToken()).value);
       return { results, attempts: nonceEmu.stats().apiRequests - before };
@@ -419,12 +465,17 @@ const cells: Cell[] = [
   },
 ];
 
-function optionsFor(cell: Cell): Partial<OktaClientOptions> & { credentials?: ServiceAppCredentials } {
+function optionsFor(cell: Cell): Parameters<typeof harness>[0] {
   if (cell.name === 'connection refused') {
     return { orgUrl: `http://127.0.0.1:${refusedPort}`, audience: undefined };
   }
   if (cell.name.startsWith('DPoP nonce')) {
     return { orgUrl: nonceEmu.url, audience: undefined, credentials: dpopApp, dpop: true };
+  }
+  if (cell.name.startsWith('429 with')) {
+    // The 3.5 s rate-limit wait is checked against the 4 s deadline by the client's clock: on a real clock, a
+    // first attempt slower than 0.5 s (a loaded machine) would leave no room for it.
+    return { frozenClock: true };
   }
   return {};
 }
@@ -434,6 +485,10 @@ for (const cell of cells) {
     proxy.clear();
     t.after(() => proxy.clear());
     const baseline = activeResources();
+    // The DPoP cells talk to the emulator directly (it pins a proof's htu to its own URL): what undici sent is
+    // searched for leaks instead of what the proxy saw.
+    const wire = cell.name.startsWith('DPoP') ? captureWire() : undefined;
+    t.after(() => wire?.stop());
     const h = harness(optionsFor(cell));
     const started = performance.now();
     let outcome: Awaited<ReturnType<Cell['run']>>;
@@ -459,10 +514,10 @@ for (const cell of cells) {
       : [cell.expected.attempts, cell.expected.attempts];
     assert.ok(attempts >= lo && attempts <= hi, `attempts ${attempts}, expected ${lo}..${hi}`);
     assert.ok(elapsed <= cell.expected.boundMs + SLACK_MS, `took ${Math.round(elapsed)} ms`);
-    assert.ok(
-      elapsed <= DEADLINE_MS * Math.max(1, results.length) + SLACK_MS,
-      'no call outlived its deadline',
-    );
+    assert.ok(h.callMs.length >= results.length, 'every call was timed');
+    for (const ms of h.callMs) {
+      assert.ok(ms <= DEADLINE_MS + DEADLINE_SLACK_MS, `a call took ${Math.round(ms)} ms`);
+    }
 
     // No unhandled rejection, no socket or timer left by the closed client.
     await new Promise((r) => setImmediate(r));
@@ -471,8 +526,14 @@ for (const cell of cells) {
     assert.deepEqual(leaked(baseline), [], 'no leaked socket or timer');
 
     // No credential in any log line, error or metric.
-    const secrets = new Set([...h.secrets, ...proxy.secrets]);
-    if (!cell.name.startsWith('DPoP') && cell.name !== 'connection refused') {
+    const secrets = new Set([...h.secrets, ...proxy.secrets, ...(wire?.secrets ?? [])]);
+    if (wire !== undefined) {
+      wire.stop();
+      // The DPoP access token, proofs and client assertions went out through undici.
+      assert.ok(wire.secrets.size >= 3, `undici sent credentials to look for (${wire.secrets.size})`);
+      const token = [...h.secrets].find((x) => x.split('.').length === 3 && !x.includes('\n'));
+      assert.ok(token !== undefined && wire.secrets.has(token), 'the access token was seen on the wire');
+    } else if (cell.name !== 'connection refused') {
       assert.ok(proxy.secrets.size > 0, 'the proxy saw credentials to look for');
     }
     const surfaces: string[] = [
@@ -502,8 +563,16 @@ void test('docs/reliability.md lists every cell with the numbers the suite check
     fileURLToPath(new URL('../../../../docs/reliability.md', import.meta.url)),
     'utf8',
   );
-  const missing = cells.map(row).filter((line) => !doc.includes(line));
+  const section = doc.slice(doc.indexOf('## Fault matrix'));
+  const table = section
+    .slice(0, section.indexOf('\n## ', 1) === -1 ? undefined : section.indexOf('\n## ', 1))
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| cell |') && !line.startsWith('| ---'));
+  const rows = cells.map(row);
+  const missing = rows.filter((line) => !table.includes(line));
   assert.deepEqual(missing, [], `rows missing from docs/reliability.md:\n${missing.join('\n')}`);
+  const extra = table.filter((line) => !rows.includes(line));
+  assert.deepEqual(extra, [], `rows in docs/reliability.md that no cell checks:\n${extra.join('\n')}`);
 });
 
 /** The row of a cell as docs/reliability.md shows it. */
