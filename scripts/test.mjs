@@ -7,7 +7,7 @@
 // Every test, and every test file as a whole, has a time limit (TEST_TIMEOUT_MS, default 600 000 ms): a hung test
 // or child process fails the run instead of stalling it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,9 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
+// okta-m2m-redis's tests, and any test file named for Redis (e.g. the users service's), start a redis-server.
+if (selected.some((f) => /redis/.test(f))) requireRedisServer();
+
 // Browser tests drive Debian's Chromium: without it, stop now with the command that installs it (never skip).
 const chromium = '/usr/bin/chromium';
 if (selected.some((f) => f.endsWith('.browser.test.ts')) && !existsSync(chromium)) {
@@ -73,4 +76,25 @@ function safeList(dir) {
   } catch {
     return [];
   }
+}
+
+// The okta-m2m-redis tests start a real redis-server (Debian's package). Install it when missing and allowed
+// (root with apt-get), otherwise stop now with the command to run: never skip those tests in silence.
+function requireRedisServer() {
+  const install = 'apt-get update && apt-get install -y redis-server';
+  if (findOnPath('redis-server')) return;
+  if (process.getuid?.() === 0 && findOnPath('apt-get')) {
+    console.error(`redis-server is missing; installing it: ${install}`);
+    const r = spawnSync('sh', ['-c', install], { stdio: ['ignore', 2, 2] });
+    if (r.status === 0 && findOnPath('redis-server')) return;
+  }
+  console.error(
+    `The okta-m2m-redis tests need redis-server, which is not installed. Run:\n  sudo ${install}`,
+  );
+  process.exit(1);
+}
+
+function findOnPath(name) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  return dirs.some((dir) => dir !== '' && existsSync(join(dir, name)));
 }
