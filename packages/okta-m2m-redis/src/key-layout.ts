@@ -7,6 +7,7 @@
  * | `<prefix>{h}:token` | hash | `f` the fence of the write, `v` the sealed token; expires with the token |
  * | `<prefix>{h}:lease` | string | the fence of the current lease holder; expires with the lease |
  * | `<prefix>{h}:fence` | string | the fence counter (`INCR`), never expires |
+ * | `<prefix>{h}:rate` | hash | for a rate-limit bucket: `remaining`, `limit`, `reset` (ms); expires at the reset |
  * | `<prefix>events` | channel | messages `h` when a token is written or a lease released |
  */
 import { createHash } from 'node:crypto';
@@ -22,6 +23,8 @@ export interface KeyLayout {
   readonly token: string;
   readonly lease: string;
   readonly fence: string;
+  /** The rate-limit headroom, when the key names a token endpoint's bucket. */
+  readonly rate: string;
   /** The pub/sub channel shared by all keys under the prefix. */
   readonly channel: string;
 }
@@ -38,6 +41,7 @@ export function keyLayout(prefix: string, cacheKey: string): KeyLayout {
     token: `${prefix}{${tag}}:token`,
     lease: `${prefix}{${tag}}:lease`,
     fence: `${prefix}{${tag}}:fence`,
+    rate: `${prefix}{${tag}}:rate`,
     channel: eventsChannel(prefix),
   };
 }

@@ -55,3 +55,20 @@ return 0`;
 export const RENEW_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
+
+/**
+ * Record rate-limit headroom: kept when it is for a later window, or a lower count in the same window (the
+ * most conservative report of the fleet wins); expires when its window resets.
+ * KEYS: rate. ARGV: remaining, limit (-1: not sent), reset ms, ttl ms. Returns 1 when written.
+ */
+export const PUBLISH_RATE_LIMIT = `
+local current = redis.call('HMGET', KEYS[1], 'remaining', 'reset')
+if current[2] then
+  local reset = tonumber(current[2])
+  local incoming = tonumber(ARGV[3])
+  if incoming < reset then return 0 end
+  if incoming == reset and tonumber(current[1]) <= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'limit', ARGV[2], 'reset', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;

@@ -11,6 +11,8 @@
  *   counted as tampered, deleted (only if unchanged) and reported as absent, so the provider fetches a new one.
  * - A live holder renews its lease every `leaseMs / 3` until it releases it, so a slow fetch keeps the lease
  *   while a holder that died loses it at most `leaseMs` after its death.
+ * - The token endpoint's rate-limit headroom is shared in clear (numbers, no secret), the lowest count of a
+ *   window winning, and expires at the window's reset.
  * - Key layout and scripts: key-layout.ts and redis-scripts.ts.
  */
 import { createHash } from 'node:crypto';
@@ -18,13 +20,21 @@ import { Redis, type RedisOptions } from 'ioredis';
 import {
   MemoryTokenStore,
   type Logger,
+  type SharedRateLimit,
   type StoredToken,
   type TokenLease,
   type TokenStore,
   type TokenStoreSetOptions,
 } from 'okta-m2m';
 import { eventsChannel, keyLayout, type KeyLayout } from './key-layout.js';
-import { ACQUIRE_LEASE, DELETE_IF_SAME, FENCED_SET, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
+import {
+  ACQUIRE_LEASE,
+  DELETE_IF_SAME,
+  FENCED_SET,
+  PUBLISH_RATE_LIMIT,
+  RELEASE_LEASE,
+  RENEW_LEASE,
+} from './redis-scripts.js';
 import { open, parseEncryptionKey, seal } from './token-cipher.js';
 import { StoreMetrics, type StoreMetricsSnapshot } from './store-metrics.js';
 
@@ -249,6 +259,41 @@ export class RedisTokenStore implements TokenStore {
     const timeoutMs = subscribed ? options.timeoutMs : Math.min(options.timeoutMs, this.#pollMs);
     await this.#notified(layout.tag, timeoutMs, options.signal);
     return this.get(key);
+  }
+
+  /** Share a token endpoint's rate-limit headroom with the fleet (not secret: stored in clear). */
+  async publishRateLimit(bucket: string, headroom: SharedRateLimit): Promise<void> {
+    const layout = keyLayout(this.#prefix, bucket);
+    const ttlMs = Math.max(1, Math.ceil(headroom.resetAt - this.#clock()));
+    await this.#shared(
+      'publishRateLimit',
+      async () => {
+        await this.#script(
+          PUBLISH_RATE_LIMIT,
+          [layout.rate],
+          [headroom.remaining, headroom.limit ?? -1, headroom.resetAt, ttlMs],
+        );
+      },
+      () => this.#fallback.publishRateLimit?.(bucket, headroom) ?? Promise.resolve(),
+    );
+  }
+
+  /** The fleet's headroom for `bucket` until its window resets. */
+  async readRateLimit(bucket: string): Promise<SharedRateLimit | undefined> {
+    const layout = keyLayout(this.#prefix, bucket);
+    return this.#shared(
+      'readRateLimit',
+      async () => {
+        const [remaining, limit, reset] = await this.#redis.hmget(layout.rate, 'remaining', 'limit', 'reset');
+        if (remaining === null || reset === null || Number(reset) <= this.#clock()) return undefined;
+        return {
+          remaining: Number(remaining),
+          limit: limit === null || Number(limit) < 0 ? undefined : Number(limit),
+          resetAt: Number(reset),
+        };
+      },
+      () => this.#fallback.readRateLimit?.(bucket) ?? Promise.resolve(undefined),
+    );
   }
 
   /** Close the connections this store opened. An ioredis client passed in stays open. */

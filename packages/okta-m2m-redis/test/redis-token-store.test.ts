@@ -48,6 +48,21 @@ describe('RedisTokenStore', () => {
     await redis.stop();
   });
 
+  test('rate-limit headroom is shared: the lowest count of a window wins, and it expires at the reset', async () => {
+    const [a, b] = [storeFor(), storeFor()];
+    const bucket = 'v1 rate-limit https://acme.okta.com/oauth2/v1/token';
+    const resetAt = Date.now() + 1_500;
+    await a.publishRateLimit(bucket, { limit: 1200, remaining: 40, resetAt });
+    await b.publishRateLimit(bucket, { limit: 1200, remaining: 55, resetAt }); // b saw an earlier response
+    assert.deepEqual(await b.readRateLimit(bucket), { limit: 1200, remaining: 40, resetAt });
+    await b.publishRateLimit(bucket, { limit: undefined, remaining: 3, resetAt });
+    assert.deepEqual(await a.readRateLimit(bucket), { limit: undefined, remaining: 3, resetAt });
+    assert.ok((await admin.pttl(keyLayout('okta-m2m:', bucket).rate)) <= 1_500);
+    await new Promise((r) => setTimeout(r, 1_600));
+    assert.equal(await a.readRateLimit(bucket), undefined, 'the window reset');
+    assert.equal(await admin.exists(keyLayout('okta-m2m:', bucket).rate), 0, 'and the key expired');
+  });
+
   test('a token round-trips, and Redis holds only its sealed form under a hashed key', async () => {
     const store = storeFor();
     const key = 'v1 https://acme.okta.com/oauth2/v1/token 0oa1 thumb okta.users.read';

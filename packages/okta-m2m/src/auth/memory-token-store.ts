@@ -1,10 +1,18 @@
 /**
  * The in-process {@link TokenStore}: the default store of the token provider, and the fallback of shared
- * stores while their backend is away. Entries and leases live in this process only; leases are fenced and
- * expire on the injected clock exactly as a shared store's do, so the provider has one code path.
+ * stores while their backend is away. Entries, leases and the token endpoint's rate-limit headroom live in this
+ * process only; leases are fenced and expire on the injected clock exactly as a shared store's do, so the
+ * provider has one code path.
  */
 import type { Clock } from '../deps.js';
-import type { StoredToken, TokenLease, TokenStore, TokenStoreSetOptions } from './token-store.js';
+import {
+  supersedes,
+  type SharedRateLimit,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
+  type TokenStoreSetOptions,
+} from './token-store.js';
 
 /** Default lease time: longer than one token fetch with its retries normally takes. */
 const DEFAULT_LEASE_MS = 30_000;
@@ -42,6 +50,7 @@ export class MemoryTokenStore implements TokenStore {
   readonly #leases = new Map<string, { fence: number; expiresAt: number }>();
   readonly #fences = new Map<string, number>();
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #rateLimits = new Map<string, SharedRateLimit>();
 
   constructor(options: MemoryTokenStoreOptions = {}) {
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -113,6 +122,18 @@ export class MemoryTokenStore implements TokenStore {
       waiters.add(done);
     });
     return this.get(key);
+  }
+
+  async publishRateLimit(bucket: string, headroom: SharedRateLimit): Promise<void> {
+    const current = await this.readRateLimit(bucket);
+    if (supersedes(current, headroom)) this.#rateLimits.set(bucket, { ...headroom });
+  }
+
+  async readRateLimit(bucket: string): Promise<SharedRateLimit | undefined> {
+    const current = this.#rateLimits.get(bucket);
+    if (current === undefined || this.#clock() < current.resetAt) return current;
+    this.#rateLimits.delete(bucket);
+    return undefined;
   }
 
   #wake(key: string): void {

@@ -33,6 +33,9 @@
  *   `requireAllScopes`, DPoP when `dpop` is true, a DPoP token only when bound to this process's DPoP key (in
  *   `'auto'` mode that switches to DPoP); a token this process dropped is never taken back. A remembered failure
  *   (negative cache) is answered before the store is consulted, so the store never bypasses it.
+ * - Shared rate limit (with a configured store): each token response's `X-Rate-Limit-*` headroom is published to
+ *   the store, and a token request waits for the window's reset when the sharing processes are down to the
+ *   reserve (auth/token-pacing.ts), counted in the metrics (`token.paced`).
  * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
  *   started a background refresh), `negative` (a remembered failure answered without a request).
  */
@@ -56,6 +59,7 @@ import { isTimeClaimRefusal, ServerClock } from './server-clock.js';
 import type { SigningKey } from './keys.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { fetchOnce } from './shared-fetch.js';
+import { paceTokenRequest, publishHeadroom, rateLimitBucket } from './token-pacing.js';
 import { tokenCacheKey, type TokenStore } from './token-store.js';
 import { buildTokenRequest, processTokenResponse } from './token-request.js';
 import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
@@ -136,6 +140,8 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #deps: Deps;
   readonly #log: Logger;
   readonly #tokenStore: TokenStore;
+  /** The token endpoint's rate-limit bucket, when a shared store was configured (pacing across processes). */
+  readonly #rateBucket: string | undefined;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
   #dpopActive: boolean;
@@ -162,6 +168,7 @@ export class TokenProvider implements RequestAuthorizer {
     this.#serverClock = options.serverClock ?? new ServerClock(this.#deps.clock);
     this.#log = createSafeLogger(this.#deps.logger);
     this.#tokenStore = options.tokenStore ?? new MemoryTokenStore({ clock: this.#deps.clock });
+    this.#rateBucket = options.tokenStore === undefined ? undefined : rateLimitBucket(this.#endpoint);
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
       throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
@@ -455,6 +462,7 @@ export class TokenProvider implements RequestAuthorizer {
     try {
       for (let round = 1; ; round++) {
         const prover = this.#dpopActive ? await this.#getProver() : undefined;
+        await this.#pace();
         const response = await this.#transport.send(
           async () => {
             requests++;
@@ -477,6 +485,8 @@ export class TokenProvider implements RequestAuthorizer {
           { operation: 'token', retryable: true, circuit: 'token' },
         );
         status = response.status;
+        if (this.#rateBucket !== undefined)
+          publishHeadroom(this.#tokenStore, this.#rateBucket, response, this.#log);
         const receivedAt = clock();
         let result;
         try {
@@ -549,6 +559,19 @@ export class TokenProvider implements RequestAuthorizer {
       });
       throw error;
     }
+  }
+
+  /** With a shared store: wait when the processes sharing it have nearly used up the token endpoint's window. */
+  async #pace(): Promise<void> {
+    if (this.#rateBucket === undefined) return;
+    const waitedMs = await paceTokenRequest({
+      store: this.#tokenStore,
+      bucket: this.#rateBucket,
+      serverNow: this.#serverClock.now,
+      sleep: this.#deps.sleep,
+      log: this.#log,
+    });
+    if (waitedMs > 0) this.#metrics.tokenPaced({ waitedMs });
   }
 
   /**

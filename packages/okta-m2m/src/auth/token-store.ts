@@ -14,6 +14,9 @@
  *   `undefined` when `timeoutMs` passes or `signal` aborts; it never rejects for a timeout.
  * - Methods may reject (a store that is down); the token provider then carries on with its in-process cache
  *   and single flight, so no call fails because a store failed.
+ * - Optional rate-limit sharing: `publishRateLimit` records the token endpoint's `X-Rate-Limit-*` headroom seen
+ *   by any process, keeping the lowest `remaining` of a window (a later window replaces an earlier one);
+ *   `readRateLimit` returns it until its window resets. A store without them shares no headroom.
  */
 import type { AccessTokenInit } from './access-token.js';
 
@@ -38,6 +41,20 @@ export interface TokenLease {
   readonly expiresAt: number;
   /** Give the lease up early and wake waiters. Never rejects. */
   release(): Promise<void>;
+}
+
+/**
+ * The token endpoint's rate-limit window as last reported to any process sharing a store.
+ * @example
+ * const headroom: SharedRateLimit = { limit: 1200, remaining: 3, resetAt: 1_767_225_600_000 };
+ */
+export interface SharedRateLimit {
+  /** `X-Rate-Limit-Limit`, when sent. */
+  limit: number | undefined;
+  /** `X-Rate-Limit-Remaining`: the lowest reported for this window. */
+  remaining: number;
+  /** `X-Rate-Limit-Reset` in ms since the epoch (the server's clock). */
+  resetAt: number;
 }
 
 /**
@@ -69,6 +86,20 @@ export interface TokenStore {
     key: string,
     options: { timeoutMs: number; signal?: AbortSignal | undefined },
   ): Promise<StoredToken | undefined>;
+  /** Optional: record a response's rate-limit headroom for `bucket` (see the module contracts). */
+  publishRateLimit?(bucket: string, headroom: SharedRateLimit): Promise<void>;
+  /** Optional: the headroom last published for `bucket`, or `undefined` once its window has reset. */
+  readRateLimit?(bucket: string): Promise<SharedRateLimit | undefined>;
+}
+
+/**
+ * Whether `next` replaces `current` as a window's headroom: a later window, or a lower count in the same one.
+ * @example
+ * supersedes(undefined, { limit: 10, remaining: 9, resetAt }) // true
+ */
+export function supersedes(current: SharedRateLimit | undefined, next: SharedRateLimit): boolean {
+  if (current === undefined || next.resetAt > current.resetAt) return true;
+  return next.resetAt === current.resetAt && next.remaining < current.remaining;
 }
 
 /**

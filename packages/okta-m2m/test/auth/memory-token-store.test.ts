@@ -54,7 +54,10 @@ test('waiters wake on a write or a release, and otherwise on their timeout', asy
   const released = store.waitForToken('other', { timeoutMs: 60_000 });
   await other?.release();
   assert.equal(await released, undefined);
+  // The store's timers are unref'd (they never hold a process open): keep the test's event loop alive meanwhile.
+  const keepAlive = setTimeout(() => undefined, 1_000);
   assert.equal(await store.waitForToken('none', { timeoutMs: 10 }), undefined);
+  clearTimeout(keepAlive);
   const controller = new AbortController();
   const aborted = store.waitForToken('none', { timeoutMs: 60_000, signal: controller.signal });
   controller.abort();
@@ -71,4 +74,21 @@ test('the cache key names endpoint, client, DPoP key and scopes', () => {
     tokenCacheKey({ ...base, scopes: ['a'], dpopThumbprint: 'k1' }),
     tokenCacheKey({ ...base, scopes: ['a'], dpopThumbprint: 'k2' }),
   );
+});
+
+test('rate-limit headroom: the lowest count of a window wins, a later window replaces it, a reset clears it', async () => {
+  let now = 0;
+  const store = new MemoryTokenStore({ clock: () => now });
+  assert.equal(await store.readRateLimit('bucket'), undefined);
+  await store.publishRateLimit('bucket', { limit: 10, remaining: 5, resetAt: 60_000 });
+  await store.publishRateLimit('bucket', { limit: 10, remaining: 7, resetAt: 60_000 }); // a stale report
+  assert.equal((await store.readRateLimit('bucket'))?.remaining, 5);
+  await store.publishRateLimit('bucket', { limit: 10, remaining: 2, resetAt: 60_000 });
+  assert.equal((await store.readRateLimit('bucket'))?.remaining, 2);
+  await store.publishRateLimit('bucket', { limit: 10, remaining: 9, resetAt: 30_000 }); // an older window
+  assert.equal((await store.readRateLimit('bucket'))?.remaining, 2);
+  now = 60_000;
+  assert.equal(await store.readRateLimit('bucket'), undefined, 'the window reset');
+  await store.publishRateLimit('bucket', { limit: 10, remaining: 9, resetAt: 120_000 });
+  assert.deepEqual(await store.readRateLimit('bucket'), { limit: 10, remaining: 9, resetAt: 120_000 });
 });
