@@ -11,8 +11,8 @@
 // behind, holding its output open), the whole group is killed and the run fails. Processes still in the group
 // when the runner exits are killed too.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { spawn } from 'node:child_process';
+import { delimiter, join, relative } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +53,9 @@ if (selected.length === 0) {
   console.error(`No test files match ${JSON.stringify(filters)}.`);
   process.exit(1);
 }
+
+// okta-m2m-redis's tests, and any test file named for Redis (e.g. the users service's), start a redis-server.
+if (selected.some((f) => /redis/.test(f))) requireRedisServer();
 
 // Browser tests drive Debian's Chromium: without it, stop now with the command that installs it (never skip).
 const chromium = '/usr/bin/chromium';
@@ -139,4 +142,25 @@ function safeList(dir) {
   } catch {
     return [];
   }
+}
+
+// The okta-m2m-redis tests start a real redis-server (Debian's package). Install it when missing and allowed
+// (root with apt-get), otherwise stop now with the command to run: never skip those tests in silence.
+function requireRedisServer() {
+  const install = 'apt-get update && apt-get install -y redis-server';
+  if (findOnPath('redis-server')) return;
+  if (process.getuid?.() === 0 && findOnPath('apt-get')) {
+    console.error(`redis-server is missing; installing it: ${install}`);
+    const r = spawnSync('sh', ['-c', install], { stdio: ['ignore', 2, 2] });
+    if (r.status === 0 && findOnPath('redis-server')) return;
+  }
+  console.error(
+    `The okta-m2m-redis tests need redis-server, which is not installed. Run:\n  sudo ${install}`,
+  );
+  process.exit(1);
+}
+
+function findOnPath(name) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  return dirs.some((dir) => dir !== '' && existsSync(join(dir, name)));
 }

@@ -18,11 +18,12 @@ import type { DestinationStream } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { ApiKey } from './api-keys.js';
 import { installCallerAuth } from './caller-auth.js';
-import type { LogLevel } from './config.js';
+import type { LogLevel, SharedTokenStoreConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { registerOktaMetrics } from './ops/okta-metrics.js';
 import { startStatusTracker } from './ops/status-tracker.js';
 import { createReadiness } from './ops/readiness.js';
+import { openTokenStore } from './ops/token-store.js';
 import { recordUpstreamAttempts, type UpstreamRecord } from './ops/upstream-context.js';
 import { mapUpstreamError, problem } from './problem.js';
 import { registerConsoleRoutes } from './routes/console.js';
@@ -56,6 +57,8 @@ export interface BuildAppOptions {
   logStream?: DestinationStream | undefined;
   /** How long a readiness result is reused (ms). Default 5000. */
   readinessCacheMs?: number | undefined;
+  /** Share tokens with the other replicas through Redis (`REDIS_URL`, `TOKEN_STORE_KEY`). Default: per process. */
+  tokenStore?: SharedTokenStoreConfig | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -69,16 +72,25 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const logger = createLogger(options.logLevel ?? 'info', options.logStream);
-  const client: OktaClient = createOktaClient({
-    ...options.okta,
-    logger: logger.child({ component: 'okta-m2m' }),
-    transport: { userAgent: 'users-service/0.1.0', ...options.okta.transport },
-  });
+  const tokens = await openTokenStore(options.tokenStore, logger.child({ component: 'token-store' }));
+  let client: OktaClient;
+  try {
+    client = createOktaClient({
+      ...options.okta,
+      ...(tokens.store === undefined ? {} : { tokenStore: tokens.store }),
+      logger: logger.child({ component: 'okta-m2m' }),
+      transport: { userAgent: 'users-service/0.1.0', ...options.okta.transport },
+    });
+  } catch (error) {
+    await tokens.close();
+    throw error;
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const oktaMetrics = registerOktaMetrics(registry, {
     rateLimit: () => client.transport.rateLimit,
     breakerState: () => client.transport.breakerState,
+    tokenStore: () => tokens.lastState(),
   });
   const stopRecording = recordUpstreamAttempts();
   const tracker = startStatusTracker();
@@ -205,8 +217,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   await app.register(async (scope) => registerUsersRoutes(scope, client));
-  registerOperationsRoutes(app, { readiness, registry });
-  registerStatusRoute(app, client, tracker);
+  registerOperationsRoutes(app, { readiness, registry, tokenStore: () => tokens.state() });
+  registerStatusRoute(app, client, tracker, tokens);
   registerConsoleRoutes(app);
 
   app.addHook('onClose', async () => {
@@ -214,6 +226,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     tracker.stop();
     oktaMetrics.stop();
     await client.close();
+    await tokens.close();
   });
   return app;
 }

@@ -1,9 +1,11 @@
 /**
  * The service's configuration from the environment: the guide's `OKTA_*` variables (read by the library's
- * `fromEnv`) plus the service's own (`PORT`, `HOST`, `API_KEYS`, `LOG_LEVEL`, `SHUTDOWN_TIMEOUT_MS`). Every problem
- * of both halves is collected and reported at once, each naming the variable and the fix.
+ * `fromEnv`) plus the service's own (`PORT`, `HOST`, `API_KEYS`, `LOG_LEVEL`, `SHUTDOWN_TIMEOUT_MS`, and
+ * `REDIS_URL` with `TOKEN_STORE_KEY` for a fleet that shares its token). Every problem of both halves is collected
+ * and reported at once, each naming the variable and the fix; no problem ever repeats a secret's value.
  */
 import { ConfigError, fromEnv, type OktaClientOptions } from 'okta-m2m';
+import { EncryptionKeyError, parseEncryptionKey } from 'okta-m2m-redis';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 
 /** Log levels pino knows. */
@@ -34,7 +36,28 @@ export const SERVICE_ENV = Object.freeze({
     default: '10000',
     description: 'On SIGTERM, how long in-flight requests may take to finish before connections are cut.',
   },
+  REDIS_URL: {
+    default: '',
+    description:
+      'redis:// or rediss:// URL of a Redis shared by every replica: the fleet then fetches one token per lifetime. Unset: tokens are per process.',
+  },
+  TOKEN_STORE_KEY: {
+    default: '',
+    description:
+      'Required with REDIS_URL: 32 bytes (base64 or 64 hex characters) sealing tokens in Redis, the same on every replica; `openssl rand -base64 32`.',
+  },
 });
+
+/**
+ * Where the Okta client keeps its tokens when the fleet shares them: a Redis URL and the AES-256 key that seals
+ * them at rest. Holds a secret (and the URL may hold a password): never logged.
+ * @example
+ * const store: SharedTokenStoreConfig = { redisUrl: 'redis://127.0.0.1:6379', encryptionKey: randomBytes(32) };
+ */
+export interface SharedTokenStoreConfig {
+  redisUrl: string;
+  encryptionKey: Buffer;
+}
 
 /**
  * Everything the service needs to start.
@@ -48,6 +71,8 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   okta: OktaClientOptions;
+  /** Set when `REDIS_URL` is: the shared token store; `undefined`: tokens stay in this process. */
+  tokenStore: SharedTokenStoreConfig | undefined;
 }
 
 /** One configuration problem: the variable and what to do. */
@@ -117,6 +142,12 @@ export function loadServiceConfig(env: Readonly<Record<string, string | undefine
   if (shutdownTimeoutMs === undefined)
     problems.push({ variable: 'SHUTDOWN_TIMEOUT_MS', message: 'Must be milliseconds from 0 to 600000.' });
 
+  const tokenStore = sharedTokenStore(
+    env['REDIS_URL']?.trim() ?? '',
+    env['TOKEN_STORE_KEY']?.trim() ?? '',
+    problems,
+  );
+
   let okta: OktaClientOptions | undefined;
   try {
     okta = fromEnv(env);
@@ -133,7 +164,62 @@ export function loadServiceConfig(env: Readonly<Record<string, string | undefine
     logLevel: level as LogLevel,
     shutdownTimeoutMs: shutdownTimeoutMs as number,
     okta,
+    tokenStore,
   };
+}
+
+/** REDIS_URL and TOKEN_STORE_KEY: both or neither; problems never quote them (a password, a key). */
+function sharedTokenStore(
+  url: string,
+  key: string,
+  problems: ServiceConfigProblem[],
+): SharedTokenStoreConfig | undefined {
+  const generate = 'Generate one with `openssl rand -base64 32` and give every replica the same value.';
+  if (url === '') {
+    if (key !== '')
+      problems.push({
+        variable: 'TOKEN_STORE_KEY',
+        message:
+          'Set, but REDIS_URL is not: set REDIS_URL (e.g. redis://127.0.0.1:6379) to share tokens, or remove TOKEN_STORE_KEY.',
+      });
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    parsed === undefined ||
+    (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') ||
+    !parsed.hostname
+  ) {
+    problems.push({
+      variable: 'REDIS_URL',
+      message:
+        'Must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379 (a password goes in as redis://:password@host:6379).',
+    });
+  }
+  let encryptionKey: Buffer | undefined;
+  if (key === '') {
+    problems.push({
+      variable: 'TOKEN_STORE_KEY',
+      message: `Required with REDIS_URL: the 32-byte key that seals tokens in Redis (AES-256-GCM). ${generate}`,
+    });
+  } else {
+    try {
+      encryptionKey = parseEncryptionKey(key);
+    } catch (error) {
+      if (!(error instanceof EncryptionKeyError)) throw error;
+      problems.push({
+        variable: 'TOKEN_STORE_KEY',
+        message: `Must be 32 bytes as base64 (44 characters) or 64 hex characters; got ${key.length} characters. ${generate}`,
+      });
+    }
+  }
+  if (parsed === undefined || encryptionKey === undefined) return undefined;
+  return { redisUrl: url, encryptionKey };
 }
 
 function integer(value: string, min: number, max: number): number | undefined {

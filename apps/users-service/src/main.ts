@@ -32,7 +32,12 @@ async function main(): Promise<number> {
   let config;
   try {
     config = loadServiceConfig(env);
-    app = await buildApp({ okta: config.okta, apiKeys: config.apiKeys, logLevel: config.logLevel });
+    app = await buildApp({
+      okta: config.okta,
+      apiKeys: config.apiKeys,
+      logLevel: config.logLevel,
+      tokenStore: config.tokenStore,
+    });
   } catch (error) {
     await org?.close();
     if (error instanceof ServiceConfigError || error instanceof ConfigError || error instanceof KeyError) {

@@ -85,3 +85,56 @@ void test('the README configuration table lists every variable the service reads
     assert.ok(listed.has(name), `${name} is in the README table`);
   }
 });
+
+void test('REDIS_URL needs TOKEN_STORE_KEY: missing, malformed or alone, each named with the fix, never echoed', () => {
+  const base = {
+    OKTA_DOMAIN: 'acme.okta.com',
+    OKTA_CLIENT_ID: '0oa1',
+    OKTA_PRIVATE_KEY_PATH: '/run/secrets/okta.pem',
+    API_KEYS: `reporting:users:read:${hash}`,
+  };
+  const problems = (env: Record<string, string>): { variable: string; message: string }[] => {
+    try {
+      loadServiceConfig({ ...base, ...env });
+    } catch (e) {
+      assert.ok(e instanceof ServiceConfigError);
+      return [...e.problems];
+    }
+    return [];
+  };
+  const missing = problems({ REDIS_URL: 'redis://:s3cret-pass@redis.internal:6379' });
+  assert.deepEqual(
+    missing.map((p) => p.variable),
+    ['TOKEN_STORE_KEY'],
+  );
+  assert.match(missing[0]!.message, /Required with REDIS_URL.*openssl rand -base64 32/);
+
+  const shortKey = 'c2hvcnQta2V5';
+  const malformed = problems({ REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_STORE_KEY: shortKey });
+  assert.deepEqual(
+    malformed.map((p) => p.variable),
+    ['TOKEN_STORE_KEY'],
+  );
+  assert.match(malformed[0]!.message, /32 bytes as base64 .* got 12 characters.*openssl rand -base64 32/);
+  assert.ok(!JSON.stringify(malformed).includes(shortKey), 'the key is not echoed');
+
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const badUrl = problems({ REDIS_URL: 'http://user:s3cret-pass@redis:6379', TOKEN_STORE_KEY: key });
+  assert.deepEqual(
+    badUrl.map((p) => p.variable),
+    ['REDIS_URL'],
+  );
+  assert.ok(!JSON.stringify(badUrl).includes('s3cret-pass'), 'the URL (and its password) is not echoed');
+
+  const alone = problems({ TOKEN_STORE_KEY: key });
+  assert.deepEqual(
+    alone.map((p) => p.variable),
+    ['TOKEN_STORE_KEY'],
+  );
+  assert.match(alone[0]!.message, /REDIS_URL is not/);
+
+  const config = loadServiceConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_STORE_KEY: key });
+  assert.equal(config.tokenStore?.redisUrl, 'redis://127.0.0.1:6379');
+  assert.deepEqual(config.tokenStore?.encryptionKey, Buffer.alloc(32, 7));
+  assert.equal(loadServiceConfig(base).tokenStore, undefined, 'no REDIS_URL: tokens stay in the process');
+});

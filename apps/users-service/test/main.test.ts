@@ -13,7 +13,9 @@ const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 function start(env: Record<string, string>): { child: ChildProcess; lines: string[]; stderr: string[] } {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(OKTA_|API_KEYS|PORT|HOST)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(OKTA_|API_KEYS|PORT|HOST|REDIS_URL|TOKEN_STORE_KEY)/.test(k),
+    ),
   );
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
     env: { ...clean, ...env },
@@ -113,10 +115,16 @@ void test('npm start without OKTA_DOMAIN: demo org, keys, three working curl com
 });
 
 void test('bad configuration: every problem listed, exit 1, no stack trace', async () => {
-  const { child, stderr } = start({ OKTA_DOMAIN: 'acme.okta.com', PORT: 'eighty', API_KEYS: 'nope' });
+  const { child, stderr } = start({
+    OKTA_DOMAIN: 'acme.okta.com',
+    PORT: 'eighty',
+    API_KEYS: 'nope',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+  });
   const [code] = (await once(child, 'exit')) as [number | null];
   const text = stderr.join('\n');
   assert.equal(code, 1);
+  assert.match(text, /- TOKEN_STORE_KEY: Required with REDIS_URL.*openssl rand -base64 32/);
   for (const variable of ['PORT', 'API_KEYS', 'OKTA_CLIENT_ID', 'OKTA_PRIVATE_KEY']) {
     assert.match(text, new RegExp(`- ${variable}: `));
   }

@@ -2,7 +2,7 @@
  * {@link describeConfig}: the effective configuration as plain JSON, safe to print (a `doctor` command, a startup
  * log line, `client.config`). Key material never appears: the client key, the DPoP key and the mutual-TLS key are
  * reported by where they come from, not what they are; functions (a logger, a `shouldRetry`, a dispatcher) by
- * whether they are set.
+ * whether they are set; a shared token store by its class name.
  */
 import type { DpopAlgorithm } from './auth/dpop-key.js';
 import type { ResolvedConfig, TlsOptions } from './config-types.js';
@@ -52,6 +52,8 @@ export interface ConfigDescription {
     dispatcher: 'custom' | 'default';
   };
   logger: 'custom' | 'silent';
+  /** `in-process` (the default), or the shared store's class name, e.g. `RedisTokenStore` (never its settings). */
+  tokenStore: string;
   /** The side effects replaced (e.g. `clock` in tests). */
   deps: string[];
 }
@@ -102,8 +104,16 @@ export function describeConfig(config: ResolvedConfig): ConfigDescription {
       dispatcher: t.dispatcher === undefined ? 'default' : 'custom',
     },
     logger: config.logger === undefined ? 'silent' : 'custom',
+    tokenStore: storeName(config.tokenStore),
     deps: Object.keys(config.deps).sort(),
   };
+}
+
+/** A store by its class name only: its options may hold a Redis password or an encryption key. */
+function storeName(store: ResolvedConfig['tokenStore']): string {
+  if (store === undefined) return 'in-process';
+  const name = (store as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : 'custom';
 }
 
 function keySource(path: string | undefined, inline: unknown): KeySource {

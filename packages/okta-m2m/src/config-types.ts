@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici';
 import type { DpopAlgorithm, DpopKeyInput } from './auth/dpop-key.js';
 import type { PrivateKeyInput } from './auth/keys.js';
+import type { TokenStore } from './auth/token-store.js';
 import type { Deps, Logger } from './deps.js';
 import type { CircuitBreakerOptions } from './http/circuit-breaker.js';
 import type { RetryOptions, RetryPolicy } from './http/retry-policy.js';
@@ -117,6 +118,11 @@ export interface OktaClientOptions {
   logger?: Logger | undefined;
   /** Replace side effects (clock, sleep, random, uuid), e.g. in tests. */
   deps?: Partial<Omit<Deps, 'logger'>> | undefined;
+  /**
+   * Share tokens between processes and fetch once for all of them, e.g. `RedisTokenStore` of okta-m2m-redis.
+   * Default: the in-process store (this process only).
+   */
+  tokenStore?: TokenStore | undefined;
 }
 
 /**
@@ -164,6 +170,8 @@ export interface TokenSettings {
   refreshIdleSeconds: number;
   /** Throw ScopesNotGrantedError when the server grants fewer scopes than requested. */
   requireAllScopes: boolean;
+  /** The store shared between processes; `undefined`: an in-process `MemoryTokenStore` on the provider's clock. */
+  tokenStore: TokenStore | undefined;
 }
 
 /**
@@ -196,4 +204,6 @@ export interface ResolvedConfig {
   allowInsecureKeyFile: boolean;
   logger: Logger | undefined;
   deps: Partial<Omit<Deps, 'logger'>>;
+  /** `undefined`: the in-process store. */
+  tokenStore: TokenStore | undefined;
 }

@@ -2,8 +2,8 @@
  * Configuration: the documented defaults, and {@link resolveConfig}, which validates options and applies every
  * default once, here, into a {@link ResolvedConfig} that the token provider and the transport receive as is.
  * Validation runs one validator per section (org and endpoints, credentials, scopes, token timing, DPoP,
- * transport, logger) and reports every problem of every section at once (design rule 4). `fromEnv` lives in
- * config-env.ts, the printable view in config-describe.ts, the value parsers in config-parse.ts.
+ * transport, logger, token store) and reports every problem of every section at once (design rule 4). `fromEnv`
+ * lives in config-env.ts, the printable view in config-describe.ts, the value parsers in config-parse.ts.
  */
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { DEFAULT_BREAKER_OPTIONS } from './http/circuit-breaker.js';
@@ -11,6 +11,7 @@ import { resolveRetryPolicy, retryPolicyProblems } from './http/retry-policy.js'
 import { MAX_ASSERTION_LIFETIME_SECONDS } from './auth/client-assertion.js';
 import { userAgent } from './http/user-agent.js';
 import { parseDpop, parseHttpUrl } from './config-parse.js';
+import type { TokenStore } from './auth/token-store.js';
 import type {
   OktaClientOptions,
   ResolvedConfig,
@@ -83,6 +84,7 @@ const KNOWN_OPTIONS = [
   'allowInsecureKeyFile',
   'logger',
   'deps',
+  'tokenStore',
 ] as const;
 
 /** An option's name. */
@@ -137,6 +139,7 @@ export function tokenSettings(config: ResolvedConfig): TokenSettings {
     refreshAheadSeconds: config.refreshAheadSeconds,
     refreshIdleSeconds: config.refreshIdleSeconds,
     requireAllScopes: config.requireAllScopes,
+    tokenStore: config.tokenStore,
   };
 }
 
@@ -167,6 +170,7 @@ export function validateOptions(
   const dpop = parseDpop(input.dpop, (m) => report('dpop', m));
   const transport = transportSection(input.transport ?? {}, report);
   loggerSection(input, report);
+  const tokenStore = tokenStoreSection(input, report);
   if (
     problems.length > 0 ||
     org === undefined ||
@@ -188,6 +192,7 @@ export function validateOptions(
       transport,
       logger: input.logger,
       deps: input.deps ?? {},
+      tokenStore,
     },
   };
 }
@@ -400,4 +405,21 @@ function loggerSection(input: OktaClientOptions, report: Report): void {
   if (!['debug', 'info', 'warn', 'error'].every((m) => typeof l[m] === 'function')) {
     report('logger', 'Must have debug, info, warn and error methods (pino-compatible).');
   }
+}
+
+/** A token store shared between processes must implement the TokenStore contract; `undefined`: in-process. */
+function tokenStoreSection(input: OktaClientOptions, report: Report): TokenStore | undefined {
+  const store = input.tokenStore;
+  if (store === undefined) return undefined;
+  const methods = ['get', 'set', 'lease', 'waitForToken'] as const;
+  const missing = methods.filter(
+    (m) => typeof (store as unknown as Record<string, unknown> | null)?.[m] !== 'function',
+  );
+  if (missing.length > 0) {
+    report(
+      'tokenStore',
+      `Must implement TokenStore (get, set, lease, waitForToken); missing ${missing.join(', ')}. Pass e.g. new RedisTokenStore(...) from okta-m2m-redis, or leave it unset for the in-process store.`,
+    );
+  }
+  return store;
 }

@@ -48,6 +48,8 @@ export type {
 export { TokenProvider, MAX_TOKEN_REQUESTS_PER_FETCH } from './auth/token-provider.js';
 export type { TokenProviderOptions } from './auth/token-provider.js';
 export { createAccessToken } from './auth/access-token.js';
+export { tokenCacheKey } from './auth/token-store.js';
+export type { TokenCacheKeyInput } from './auth/token-store.js';
 export type { AccessTokenInit } from './auth/access-token.js';
 export type {
   AccessToken,

@@ -71,6 +71,17 @@ export type {
 } from './auth/keys.js';
 export type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
 
+// Token stores: share tokens between processes (okta-m2m-redis implements TokenStore on Redis).
+export { MemoryTokenStore } from './auth/memory-token-store.js';
+export type { MemoryTokenStoreOptions } from './auth/memory-token-store.js';
+export type {
+  TokenStore,
+  StoredToken,
+  TokenLease,
+  TokenStoreSetOptions,
+  SharedRateLimit,
+} from './auth/token-store.js';
+
 // Data: tokens and users.
 export type { OktaAccessToken } from './auth/access-token.js';
 export type { UsersApi, CallOptions, ListUsersOptions, UsersPage, NameUpdate } from './users/users-api.js';

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of the Okta client, fed from the library's diagnostics channels (`CHANNELS`): token fetch
  * latency, token cache lookups, upstream responses by class and status, retries, breaker state and DPoP nonce
- * rounds, plus the rate-limit headroom the transport last saw. Subscribing is the library's documented way to
+ * rounds, plus the rate-limit headroom the transport last saw and the token store's state (shared or degraded). Subscribing is the library's documented way to
  * observe it; nothing here reaches into its internals. The channels are process-wide, so one subscription
  * serves one client per process (the service's rule).
  */
@@ -25,6 +25,8 @@ export interface OktaMetricsSource {
   rateLimit(): { limit: number | undefined; remaining: number | undefined } | undefined;
   /** The breaker's current state. */
   breakerState(): keyof typeof BREAKER_STATE_VALUE;
+  /** Where tokens are kept: in this process only, shared through Redis, or per replica while Redis is away. */
+  tokenStore?: (() => 'in-process' | 'shared' | 'degraded') | undefined;
 }
 
 /** A running subscription; `stop()` unsubscribes. */
@@ -82,6 +84,17 @@ export function registerOktaMetrics(registry: Registry, source: OktaMetricsSourc
     registers,
     collect() {
       this.set(BREAKER_STATE_VALUE[source.breakerState()]);
+    },
+  });
+  new Gauge({
+    name: 'okta_token_store_state',
+    help: 'Token store: 1 for the current state (in-process: no REDIS_URL; shared: Redis; degraded: Redis away).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const current = source.tokenStore?.() ?? 'in-process';
+      for (const state of ['in-process', 'shared', 'degraded'])
+        this.set({ state }, state === current ? 1 : 0);
     },
   });
   new Gauge({

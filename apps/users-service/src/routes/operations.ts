@@ -1,6 +1,7 @@
 /**
  * Operations endpoints, open to the network the service is deployed in (no API key): `/healthz` (the process
- * is up), `/readyz` (a token can be had and Okta answers, cached for a few seconds), `/metrics` (Prometheus
+ * is up), `/readyz` (a token can be had and Okta answers, cached for a few seconds; it names the token store's
+ * state, and a degraded store, Redis away, does not make the service unready), `/metrics` (Prometheus
  * text format) and `/openapi.json`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,8 @@ import { sendProblem } from '../send-problem.js';
 export interface OperationsDeps {
   readiness: { check(): Promise<Readiness> };
   registry: Registry;
+  /** The token store's state: `degraded` (Redis away) is reported, never a reason to be unready. */
+  tokenStore?: (() => Promise<'in-process' | 'shared' | 'degraded'>) | undefined;
 }
 
 /**
@@ -25,8 +28,13 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsD
   app.get('/healthz', hide, async () => ({ status: 'ok' }));
 
   app.get('/readyz', hide, async (request, reply) => {
-    const state = await deps.readiness.check();
-    if (state.ready) return { status: 'ready', checkedAt: new Date(state.checkedAt).toISOString() };
+    const [state, tokenStore] = await Promise.all([
+      deps.readiness.check(),
+      deps.tokenStore?.() ?? Promise.resolve('in-process' as const),
+    ]);
+    if (state.ready) {
+      return { status: 'ready', checkedAt: new Date(state.checkedAt).toISOString(), tokenStore };
+    }
     return sendProblem(
       request,
       reply,

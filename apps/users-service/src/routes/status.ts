@@ -1,12 +1,14 @@
 /**
  * `GET /status`: the token client at a glance, for the operator console (any valid key): the caller's right,
  * the current token's type, expiry and granted scopes (never the token), the tracker's counts, the breaker
- * state and the rate-limit headroom of the latest Okta response. The token is looked up at most once per
- * token lifetime so that polling the panel does not inflate the cache-hit count it shows.
+ * state, the rate-limit headroom of the latest Okta response, and the token store (in-process, or Redis shared
+ * or degraded, with its counters). The token is looked up at most once per token lifetime so that polling the
+ * panel does not inflate the cache-hit count it shows.
  */
 import type { FastifyInstance } from 'fastify';
 import { OktaM2MError, type OktaClient } from 'okta-m2m';
 import type { StatusTracker } from '../ops/status-tracker.js';
+import type { ServiceTokenStore } from '../ops/token-store.js';
 
 /** The token as the panel shows it. */
 export interface TokenSummary {
@@ -18,9 +20,14 @@ export interface TokenSummary {
 /**
  * Register `GET /status`.
  * @example
- * registerStatusRoute(app, client, tracker);
+ * registerStatusRoute(app, client, tracker, tokens);
  */
-export function registerStatusRoute(app: FastifyInstance, client: OktaClient, tracker: StatusTracker): void {
+export function registerStatusRoute(
+  app: FastifyInstance,
+  client: OktaClient,
+  tracker: StatusTracker,
+  tokens: ServiceTokenStore,
+): void {
   let known: { type: 'Bearer' | 'DPoP'; expiresAt: number; scopes: readonly string[] } | undefined;
   const token = async (): Promise<TokenSummary | { error: string; hint?: string }> => {
     if (known === undefined || Date.now() > known.expiresAt - 60_000) {
@@ -44,6 +51,7 @@ export function registerStatusRoute(app: FastifyInstance, client: OktaClient, tr
       token: await token(),
       ...tracker.counts(),
       breaker: client.transport.breakerState,
+      tokenStore: await tokenStore(tokens),
       rateLimit:
         rate === undefined
           ? null
@@ -54,4 +62,15 @@ export function registerStatusRoute(app: FastifyInstance, client: OktaClient, tr
             },
     };
   });
+}
+
+/** The store's state and, with Redis, its counters (no keys, no tokens, no URL). */
+async function tokenStore(
+  tokens: ServiceTokenStore,
+): Promise<{ state: 'in-process' | 'shared' | 'degraded'; counters?: Record<string, number> }> {
+  const state = await tokens.state();
+  const snapshot = tokens.counters();
+  if (snapshot === undefined) return { state };
+  const { mode: _mode, ...counters } = snapshot;
+  return { state, counters: { ...counters } };
 }

@@ -27,6 +27,16 @@
  *   (`clock.skewMs`) and logged, and the request is sent again with corrected `iat`/`exp`.
  * - 403 insufficient_scope for a scope the cached token shows as requested but not granted: the still-valid token
  *   is kept (a new one would not carry it either); the scope takes effect at the next refresh.
+ * - Shared store: a fetch goes through the {@link TokenStore} (default: in-process {@link MemoryTokenStore}) keyed by
+ *   {@link tokenCacheKey} (token endpoint, client id, scopes and, while DPoP is active, the DPoP key thumbprint).
+ *   Processes sharing a store fetch once under its lease and take each other's tokens (auth/shared-fetch.ts). A
+ *   stored token passes the checks a fetched one does: requested for the same scopes, every scope granted under
+ *   `requireAllScopes`, DPoP when `dpop` is true, a DPoP token only when bound to this process's DPoP key (in
+ *   `'auto'` mode that switches to DPoP); a token this process dropped is never taken back. A remembered failure
+ *   (negative cache) is answered before the store is consulted, so the store never bypasses it.
+ * - Shared rate limit (with a configured store): each token response's `X-Rate-Limit-*` headroom is published to
+ *   the store, and a token request waits for the window's reset when the sharing processes are down to the
+ *   reserve (auth/token-pacing.ts), counted in the metrics (`token.paced`).
  * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
  *   started a background refresh), `negative` (a remembered failure answered without a request).
  */
@@ -51,6 +61,10 @@ import type { OktaAccessToken } from './access-token.js';
 import { createClientAssertion } from './client-assertion.js';
 import { ServerClock, timeClaimRefusal } from './server-clock.js';
 import type { SigningKey } from './keys.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { fetchOnce } from './shared-fetch.js';
+import { paceTokenRequest, publishHeadroom, rateLimitBucket } from './token-pacing.js';
+import { tokenCacheKey, type TokenStore } from './token-store.js';
 import { buildTokenRequest, processTokenResponse } from './token-request.js';
 import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
 
@@ -100,6 +114,8 @@ interface CacheEntry {
   lastUsedAt: number;
   /** A remembered failure that repetition cannot fix, answered without a request until `until`. */
   failure: { error: unknown; until: number; backoffMs: number } | undefined;
+  /** The value of the last token dropped after a 401 or 403: never taken back from the store. */
+  dropped?: string | undefined;
 }
 
 /**
@@ -127,6 +143,9 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #metrics: Metrics;
   readonly #deps: Deps;
   readonly #log: Logger;
+  readonly #tokenStore: TokenStore;
+  /** The token endpoint's rate-limit bucket, when a shared store was configured (pacing across processes). */
+  readonly #rateBucket: string | undefined;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #owners = new WeakMap<AccessToken, CacheEntry>();
   #dpopActive: boolean;
@@ -152,6 +171,8 @@ export class TokenProvider implements RequestAuthorizer {
     this.#deps = defaultDeps(options.deps);
     this.#serverClock = options.serverClock ?? new ServerClock(this.#deps.clock);
     this.#log = createSafeLogger(this.#deps.logger);
+    this.#tokenStore = options.tokenStore ?? new MemoryTokenStore({ clock: this.#deps.clock });
+    this.#rateBucket = options.tokenStore === undefined ? undefined : rateLimitBucket(this.#endpoint);
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
       throw new TypeError('TokenProvider: dpopProver is required unless dpop is false');
@@ -295,6 +316,7 @@ export class TokenProvider implements RequestAuthorizer {
   }
 
   #drop(entry: CacheEntry): void {
+    entry.dropped = entry.token?.value ?? entry.dropped;
     entry.token = undefined;
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     entry.timer = undefined;
@@ -303,7 +325,7 @@ export class TokenProvider implements RequestAuthorizer {
   #startFetch(entry: CacheEntry): Promise<OktaAccessToken> {
     const promise = (async () => {
       try {
-        const token = await this.#fetch(entry);
+        const token = await this.#obtain(entry);
         entry.failure = undefined;
         this.#store(entry, token);
         return token;
@@ -332,6 +354,46 @@ export class TokenProvider implements RequestAuthorizer {
     // Callers may have gone (aborted); the failure is theirs to see, not an unhandled rejection.
     promise.catch(() => undefined);
     return promise;
+  }
+
+  /** The token through the store: another process's, or fetched here under the store's lease. */
+  async #obtain(entry: CacheEntry): Promise<OktaAccessToken> {
+    const key = tokenCacheKey({
+      tokenEndpoint: this.#endpoint,
+      clientId: this.#clientId,
+      scopes: entry.scopes,
+      dpopThumbprint: this.#dpopActive ? (await this.#getProver()).thumbprint : undefined,
+    });
+    return fetchOnce({
+      store: this.#tokenStore,
+      key,
+      fetch: () => this.#fetch(entry),
+      accept: (token) => this.#acceptShared(entry, token),
+      clock: this.#deps.clock,
+      log: this.#log,
+    });
+  }
+
+  /**
+   * Whether a token from the store may replace what `entry` holds. It must pass the checks a fetched token passes:
+   * valid, requested for exactly these scopes, all of them granted when `requireAllScopes`, DPoP when `dpop` is
+   * true, and a DPoP token bound to this process's key (and DPoP allowed at all). A token refused here is fetched
+   * by this process instead, so the real error (e.g. ScopesNotGrantedError) reaches the caller and the negative
+   * cache.
+   */
+  async #acceptShared(entry: CacheEntry, token: OktaAccessToken): Promise<boolean> {
+    if (token.value === entry.dropped || !this.#usable(token, this.#deps.clock())) return false;
+    if (entry.token !== undefined && token.obtainedAt <= entry.token.obtainedAt) return false;
+    if ([...new Set(token.requestedScopes)].sort().join(' ') !== entry.key) return false;
+    if (this.#requireAll && token.missingScopes.length > 0) return false;
+    if (token.type === 'DPoP') {
+      if (this.#dpopMode === false || token.jkt !== (await this.#getProver()).thumbprint) return false;
+      this.#switchToDpop(); // the server demanded DPoP of the process that fetched it
+    } else if (this.#dpopMode === true) {
+      return false; // a Bearer token where DPoP is required is a downgrade, as from the server
+    }
+    this.#checkScopes(entry, token); // warns once about scopes not granted, as for a fetched token
+    return true;
   }
 
   #refreshInBackground(entry: CacheEntry): void {
@@ -415,6 +477,7 @@ export class TokenProvider implements RequestAuthorizer {
     try {
       for (let round = 1; ; round++) {
         const prover = this.#dpopActive ? await this.#getProver() : undefined;
+        await this.#pace();
         const response = await this.#transport.send(
           async () => {
             requests++;
@@ -437,6 +500,8 @@ export class TokenProvider implements RequestAuthorizer {
           { operation: 'token', retryable: true, circuit: 'token' },
         );
         status = response.status;
+        if (this.#rateBucket !== undefined)
+          publishHeadroom(this.#tokenStore, this.#rateBucket, response, this.#log);
         const receivedAt = clock();
         let result;
         try {
@@ -509,6 +574,19 @@ export class TokenProvider implements RequestAuthorizer {
       });
       throw error;
     }
+  }
+
+  /** With a shared store: wait when the processes sharing it have nearly used up the token endpoint's window. */
+  async #pace(): Promise<void> {
+    if (this.#rateBucket === undefined) return;
+    const waitedMs = await paceTokenRequest({
+      store: this.#tokenStore,
+      bucket: this.#rateBucket,
+      serverNow: this.#serverClock.now,
+      sleep: this.#deps.sleep,
+      log: this.#log,
+    });
+    if (waitedMs > 0) this.#metrics.tokenPaced({ waitedMs });
   }
 
   /**

@@ -24,6 +24,8 @@ export interface MetricsSnapshot {
     latencyMs: { count: number; sum: number; max: number; p50: number; p95: number };
     /** `negative`: lookups answered with a remembered failure, without a request. */
     cache: { hits: number; misses: number; refreshAhead: number; negative: number };
+    /** Token requests that waited for the rate-limit window's reset (shared store), and the time waited (ms). */
+    paced: { count: number; waitedMs: number };
   };
   /** The authorization server's clock minus ours (ms), learnt from `Date` after a time-claim refusal. */
   clock: { skewMs: number; corrections: number };
@@ -49,6 +51,7 @@ export class Metrics {
   #token = { fetches: 0, fetchErrors: 0, requests: 0, count: 0, sum: 0, max: 0 };
   #samples: number[] = [];
   #cache = { hits: 0, misses: 0, refreshAhead: 0, negative: 0 };
+  #paced = { count: 0, waitedMs: 0 };
   #clock = { skewMs: 0, corrections: 0 };
   #requests = { total: 0, c2: 0, c3: 0, c4: 0, c5: 0, failed: 0 };
   #byStatus = new Map<number, number>();
@@ -79,6 +82,12 @@ export class Metrics {
     else if (event.result === 'negative') this.#cache.negative++;
     else this.#cache.refreshAhead++;
     if (channels.tokenCache.hasSubscribers) channels.tokenCache.publish(event);
+  }
+
+  /** A token request waited `waitedMs` for the shared rate-limit window to reset. */
+  tokenPaced(event: { waitedMs: number }): void {
+    this.#paced.count++;
+    this.#paced.waitedMs += event.waitedMs;
   }
 
   request(event: RequestEvent): void {
@@ -133,6 +142,7 @@ export class Metrics {
           p95: pct(0.95),
         },
         cache: { ...this.#cache },
+        paced: { ...this.#paced },
       },
       requests: {
         total: r.total,

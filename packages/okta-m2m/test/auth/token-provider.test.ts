@@ -173,6 +173,7 @@ void describe('TokenProvider: refresh ahead', () => {
     // Many callers during the refresh: all get the cached token at once, none waits.
     const during = await Promise.all(Array.from({ length: 20 }, () => provider.getToken()));
     assert.ok(during.every((t) => t === first));
+    await new Promise((resolve) => setImmediate(resolve)); // the refresh reaches the transport through the store
     assert.equal(transport.sends, 2, 'exactly one background refresh');
     g.release();
     await provider.settled();

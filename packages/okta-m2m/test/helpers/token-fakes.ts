@@ -22,6 +22,7 @@ export function defaultTokenSettings(tokenEndpoint: URL): {
   refreshAheadSeconds: number;
   refreshIdleSeconds: number;
   requireAllScopes: boolean;
+  tokenStore: undefined;
 } {
   return {
     audience: tokenEndpoint.href,
@@ -29,6 +30,7 @@ export function defaultTokenSettings(tokenEndpoint: URL): {
     refreshAheadSeconds: CONFIG_DEFAULTS.refreshAheadSeconds,
     refreshIdleSeconds: CONFIG_DEFAULTS.refreshIdleSeconds,
     requireAllScopes: CONFIG_DEFAULTS.requireAllScopes,
+    tokenStore: undefined,
   };
 }
 
