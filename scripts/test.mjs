@@ -4,6 +4,8 @@
 // The output is a line per test file, every failure in full and a summary (scripts/test-reporter.mjs); set
 // TEST_REPORTER=spec (or tap) for Node's own reporters.
 // Usage: node scripts/test.mjs [path-substring ...]   e.g. `node scripts/test.mjs okta-emulator token`
+// Every test, and every test file as a whole, has a time limit (TEST_TIMEOUT_MS, default 600 000 ms): a hung test
+// or child process fails the run instead of stalling it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -57,6 +59,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
+    `--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 600_000}`,
     `--test-reporter=${process.env.TEST_REPORTER ?? join(root, 'scripts/test-reporter.mjs')}`,
     ...selected,
   ],

@@ -19,7 +19,8 @@ test('keygen writes an RSA private key with mode 600 and prints its JWKS and kid
   const path = join(dir, 'okta-m2m-key.pem');
   assert.equal(statSync(path).mode & 0o777, 0o600);
   const loaded = loadSigningKey({ privateKeyPath: path });
-  assert.equal(loaded.kid, key.kid, 'the kid is the thumbprint of the written key');
+  assert.equal(loaded.thumbprint, key.kid, 'the kid is the thumbprint of the written key');
+  assert.equal(loaded.kid, undefined, 'a PEM file carries no kid: none is guessed');
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'okta-m2m-key.jwks.json'), 'utf8')), jwks);
   assert.doesNotMatch(run.stdout + run.stderr, /PRIVATE KEY/);
 });

@@ -2,9 +2,10 @@
  * `createOktaClient(options)`: validates the options, loads the key, and wires one transport, one token provider,
  * the Users API and one metrics instance. One client per process (per org and app); `close()` it on shutdown.
  */
-import { createDpopProver } from './auth/dpop.js';
+import { checkSeparateKey, createDpopProver, importDpopKey } from './auth/dpop.js';
 import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
 import type { OktaAccessToken } from './auth/access-token.js';
+import { ServerClock } from './auth/server-clock.js';
 import { TokenProvider } from './auth/token-provider.js';
 import { resolveConfig, tokenSettings, type OktaClientOptions } from './config.js';
 import { describeConfig, type ConfigDescription } from './config-describe.js';
@@ -13,6 +14,7 @@ import type { BreakerState } from './http/circuit-breaker.js';
 import type { RateLimitInfo } from './http/rate-limit.js';
 import type { RetryPolicy } from './http/retry-policy.js';
 import { createTransport, type OktaTransport } from './http/transport.js';
+import type { Circuit, CloseOptions } from './http/types.js';
 import { createSafeLogger } from './observability/logger.js';
 import { Metrics, type MetricsSnapshot } from './observability/metrics.js';
 import { UsersApi } from './users/users-api.js';
@@ -73,8 +75,10 @@ export interface OktaTokens {
 export interface TransportStatus {
   /** The rate-limit headers of the latest response that carried them. */
   readonly rateLimit: RateLimitInfo | undefined;
-  /** The breaker's state (`closed` when the breaker is turned off). */
+  /** The management API circuit's breaker state (`closed` when the breakers are turned off). */
   readonly breakerState: BreakerState;
+  /** Both breakers: `api` (management API calls) and `token` (the token endpoint). */
+  readonly breakerStates: Readonly<Record<Circuit, BreakerState>>;
   /** The effective retry policy. */
   readonly retryPolicy: Readonly<RetryPolicy>;
 }
@@ -100,8 +104,13 @@ export interface OktaClient {
   readonly signingKey: SigningKey;
   /** A copy of the counters: token fetches and latency, cache hits and misses, responses by class, retries. */
   metrics(): MetricsSnapshot;
-  /** Stop background token refreshes and close connections. Later calls reject with ClosedError. */
-  close(): Promise<void>;
+  /**
+   * Stop background token refreshes and close connections; later calls reject with ClosedError. By default the
+   * close is graceful: calls waiting to retry stop with ClosedError, and requests already on the wire finish (up
+   * to their timeouts) before the connections close. `{ force: true }` aborts the requests in flight at once
+   * (their callers get ClosedError) and destroys the sockets.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -128,6 +137,8 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
   const logger = createSafeLogger(config.logger);
   const deps = defaultDeps({ ...config.deps, logger });
   const metrics = new Metrics();
+  // The server's clock as learnt from its Date header: assertions and DPoP proofs are signed on it.
+  const serverClock = new ServerClock(deps.clock);
   const transport = createTransport(config.transport, {
     clock: deps.clock,
     sleep: deps.sleep,
@@ -135,15 +146,25 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     metrics,
     logger,
   });
-  // Read a DPoP key file now, so a missing or loose file fails at start like the client key does.
+  // Import and check a given DPoP key now (file, PEM, JWK or KeyObject; algorithm; not the client key), so a bad
+  // key fails at start like the client key does. A generated key is made on first use.
   const dpopKey =
-    config.dpop.keyPath === undefined
-      ? config.dpop.key
-      : readPrivateKeyFile(
-          config.dpop.keyPath,
-          config.allowInsecureKeyFile,
-          'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
-        );
+    config.dpop.mode === false
+      ? undefined
+      : config.dpop.keyPath !== undefined
+        ? importDpopKey(
+            readPrivateKeyFile(
+              config.dpop.keyPath,
+              config.allowInsecureKeyFile,
+              'dpop.keyPath (OKTA_DPOP_KEY_PATH)',
+            ),
+            config.dpop.alg,
+            `The DPoP key file ${config.dpop.keyPath}`,
+          )
+        : config.dpop.key !== undefined
+          ? importDpopKey(config.dpop.key, config.dpop.alg, 'dpop.key')
+          : undefined;
+  if (dpopKey !== undefined) checkSeparateKey(dpopKey.thumbprint, signingKey.thumbprint);
   const tokens = new TokenProvider({
     ...tokenSettings(config),
     transport,
@@ -153,11 +174,12 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
         ? undefined
         : () =>
             createDpopProver({
-              key: dpopKey,
+              loaded: dpopKey,
               alg: config.dpop.alg,
               clientAuthThumbprint: signingKey.thumbprint,
-              deps: { clock: deps.clock, uuid: deps.uuid },
+              deps: { clock: serverClock.now, uuid: deps.uuid },
             }),
+    serverClock,
     metrics,
     deps,
   });
@@ -170,11 +192,10 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     config: deepFreeze(describeConfig(config)),
     signingKey,
     metrics: () => metrics.snapshot(),
-    close: () => {
-      closing ??= (async () => {
-        tokens.close();
-        await transport.close();
-      })();
+    close: (options: CloseOptions = {}) => {
+      tokens.close();
+      if (options.force === true) return transport.close({ force: true });
+      closing ??= transport.close();
       return closing;
     },
   };
@@ -235,6 +256,9 @@ function transportStatus(transport: OktaTransport): TransportStatus {
     },
     get breakerState() {
       return transport.breakerState;
+    },
+    get breakerStates() {
+      return transport.breakerStates;
     },
     get retryPolicy() {
       return transport.retryPolicy;

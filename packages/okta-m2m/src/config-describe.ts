@@ -22,7 +22,7 @@ export interface ConfigDescription {
   clientId: string;
   /** The client-authentication key's source. */
   privateKey: KeySource;
-  /** The kid given, or `from the key`: the JWK's own kid, else the key's RFC 7638 thumbprint. */
+  /** The kid given, or `from the key`: the JWK's own kid, else none (no `kid` header). */
   keyId: string;
   scopes: readonly string[];
   tokenEndpoint: string;
@@ -35,6 +35,7 @@ export interface ConfigDescription {
     alg: DpopAlgorithm | 'from the key';
   };
   refreshAheadSeconds: number;
+  refreshIdleSeconds: number;
   requireAllScopes: boolean;
   allowInsecureKeyFile: boolean;
   transport: {
@@ -80,6 +81,7 @@ export function describeConfig(config: ResolvedConfig): ConfigDescription {
       alg: config.dpop.alg ?? 'from the key',
     },
     refreshAheadSeconds: config.refreshAheadSeconds,
+    refreshIdleSeconds: config.refreshIdleSeconds,
     requireAllScopes: config.requireAllScopes,
     allowInsecureKeyFile: config.allowInsecureKeyFile,
     transport: {

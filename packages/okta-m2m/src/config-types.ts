@@ -85,7 +85,7 @@ export interface OktaClientOptions {
   privateKey?: PrivateKeyInput | undefined;
   /** A file holding the private key (PEM or JWK JSON), mode 600. Give this or `privateKey`. */
   privateKeyPath?: string | undefined;
-  /** The kid of the registered public key. Default: the JWK's kid, else the key's RFC 7638 thumbprint. */
+  /** The kid of the registered public key. Default: the JWK's kid, else none (no `kid` header: Okta then needs the app to have a single key). */
   keyId?: string | undefined;
   /** Scopes to request. Default `['okta.users.read', 'okta.users.manage']` (the guide's two). */
   scopes?: readonly string[] | undefined;
@@ -93,12 +93,20 @@ export interface OktaClientOptions {
   tokenEndpoint?: string | undefined;
   /** Client assertion `aud`. Default: the token endpoint URL (Okta refuses the issuer). */
   audience?: string | undefined;
-  /** Client assertion lifetime in seconds, 1..3600. Default 300. */
+  /**
+   * Client assertion lifetime in seconds, 1..3300. Default 300. Okta refuses an `exp` more than an hour ahead of
+   * its own clock; the cap keeps a 5-minute margin for a host clock that runs fast.
+   */
   assertionLifetimeSeconds?: number | undefined;
   /** DPoP mode or key. Default `'auto'`. */
   dpop?: DpopOption | undefined;
   /** Refresh a token this many seconds before expiry, or at 80% of its lifetime if earlier. Default 300. */
   refreshAheadSeconds?: number | undefined;
+  /**
+   * The refresh timer refreshes ahead only the scope sets used within this many seconds; others are fetched again
+   * on their next use. Default 900.
+   */
+  refreshIdleSeconds?: number | undefined;
   /** Fail with ScopesNotGrantedError when fewer scopes are granted than requested. Default false (warn). */
   requireAllScopes?: boolean | undefined;
   /** Timeouts, retries, circuit breaker, TLS (private CA, mutual TLS), user agent, dispatcher. */
@@ -146,12 +154,14 @@ export interface TokenSettings {
   audience: string;
   /** Scopes used when `getToken()`/`authorize()` are called without scopes. */
   scopes: readonly string[];
-  /** Client assertion lifetime (s), 1..3600. */
+  /** Client assertion lifetime (s), 1..3300. */
   assertionLifetimeSeconds: number;
   /** `'auto'`, `true` or `false`. */
   dpop: 'auto' | boolean;
   /** Refresh when this close to expiry (s), or at 80% of the lifetime if earlier. */
   refreshAheadSeconds: number;
+  /** The refresh timer skips scope sets unused for this long (s). */
+  refreshIdleSeconds: number;
   /** Throw ScopesNotGrantedError when the server grants fewer scopes than requested. */
   requireAllScopes: boolean;
 }
@@ -180,6 +190,7 @@ export interface ResolvedConfig {
     alg: DpopAlgorithm | undefined;
   };
   refreshAheadSeconds: number;
+  refreshIdleSeconds: number;
   requireAllScopes: boolean;
   transport: ResolvedTransportOptions;
   allowInsecureKeyFile: boolean;

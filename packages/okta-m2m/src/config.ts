@@ -8,6 +8,7 @@
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { DEFAULT_BREAKER_OPTIONS } from './http/circuit-breaker.js';
 import { resolveRetryPolicy, retryPolicyProblems } from './http/retry-policy.js';
+import { MAX_ASSERTION_LIFETIME_SECONDS } from './auth/client-assertion.js';
 import { userAgent } from './http/user-agent.js';
 import { parseDpop, parseHttpUrl } from './config-parse.js';
 import type {
@@ -45,6 +46,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   assertionLifetimeSeconds: 300,
   dpop: 'auto' as const,
   refreshAheadSeconds: 300,
+  refreshIdleSeconds: 900,
   requireAllScopes: false,
   allowInsecureKeyFile: false,
 });
@@ -75,6 +77,7 @@ const KNOWN_OPTIONS = [
   'assertionLifetimeSeconds',
   'dpop',
   'refreshAheadSeconds',
+  'refreshIdleSeconds',
   'requireAllScopes',
   'transport',
   'allowInsecureKeyFile',
@@ -132,6 +135,7 @@ export function tokenSettings(config: ResolvedConfig): TokenSettings {
     assertionLifetimeSeconds: config.assertionLifetimeSeconds,
     dpop: config.dpop.mode,
     refreshAheadSeconds: config.refreshAheadSeconds,
+    refreshIdleSeconds: config.refreshIdleSeconds,
     requireAllScopes: config.requireAllScopes,
   };
 }
@@ -291,14 +295,18 @@ function timingSection(
   report: Report,
 ): Pick<
   ResolvedConfig,
-  'assertionLifetimeSeconds' | 'refreshAheadSeconds' | 'requireAllScopes' | 'allowInsecureKeyFile'
+  | 'assertionLifetimeSeconds'
+  | 'refreshAheadSeconds'
+  | 'refreshIdleSeconds'
+  | 'requireAllScopes'
+  | 'allowInsecureKeyFile'
 > {
   const d = CONFIG_DEFAULTS;
   const lifetime = input.assertionLifetimeSeconds ?? d.assertionLifetimeSeconds;
-  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 3600) {
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME_SECONDS) {
     report(
       'assertionLifetimeSeconds',
-      `Must be a whole number of seconds from 1 to 3600 (Okta refuses exp more than an hour ahead). Default ${d.assertionLifetimeSeconds}.`,
+      `Must be a whole number of seconds from 1 to ${MAX_ASSERTION_LIFETIME_SECONDS} (Okta refuses exp more than an hour ahead of its clock; the cap leaves 5 minutes for a fast host clock). Default ${d.assertionLifetimeSeconds}.`,
     );
   }
   const refreshAhead = input.refreshAheadSeconds ?? d.refreshAheadSeconds;
@@ -313,12 +321,17 @@ function timingSection(
       `Must be a number of seconds from 0 to 3600. Default ${d.refreshAheadSeconds}.`,
     );
   }
+  const refreshIdle = input.refreshIdleSeconds ?? d.refreshIdleSeconds;
+  if (typeof refreshIdle !== 'number' || !Number.isFinite(refreshIdle) || refreshIdle < 0) {
+    report('refreshIdleSeconds', `Must be a number of seconds >= 0. Default ${d.refreshIdleSeconds}.`);
+  }
   for (const flag of ['requireAllScopes', 'allowInsecureKeyFile'] as const) {
     if (input[flag] !== undefined && typeof input[flag] !== 'boolean') report(flag, 'Must be true or false.');
   }
   return {
     assertionLifetimeSeconds: lifetime,
     refreshAheadSeconds: refreshAhead,
+    refreshIdleSeconds: refreshIdle,
     requireAllScopes: input.requireAllScopes ?? d.requireAllScopes,
     allowInsecureKeyFile: input.allowInsecureKeyFile ?? d.allowInsecureKeyFile,
   };

@@ -55,7 +55,7 @@ export {
   ClosedError,
 } from './errors.js';
 export type { ErrorCode, AnyOktaM2MError, OktaApiErrorCode, ConfigProblem, AuthChallenge } from './errors.js';
-export type { HttpResponse } from './http/types.js';
+export type { Circuit, CloseOptions, HttpResponse } from './http/types.js';
 
 // Keys.
 export { loadSigningKey, generateKeyPair } from './auth/keys.js';

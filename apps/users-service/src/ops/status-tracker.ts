@@ -53,7 +53,7 @@ export function startStatusTracker(): StatusTracker {
         const r = (m as TokenCacheEvent).result;
         if (r === 'hit') c.cache.hits++;
         else if (r === 'miss') c.cache.misses++;
-        else c.cache.refreshAhead++;
+        else if (r === 'refresh-ahead') c.cache.refreshAhead++;
       },
     ],
     [

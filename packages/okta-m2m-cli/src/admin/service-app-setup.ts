@@ -69,8 +69,9 @@ export async function setUpServiceApp(admin: ManagementClient, request: SetupReq
   let kid: string;
   if (existsSync(request.privateKeyPath)) {
     const key = loadSigningKey({ privateKeyPath: request.privateKeyPath });
-    publicJwk = { ...key.publicJwk() };
-    kid = key.kid;
+    // A PEM file carries no kid: register it under its RFC 7638 thumbprint, as keygen does.
+    kid = key.kid ?? key.thumbprint;
+    publicJwk = { ...key.publicJwk(), kid };
     note('key', 'exists', `${request.privateKeyPath} (kid ${kid})`);
   } else {
     const pair = await generateKeyPair({ alg: request.alg });

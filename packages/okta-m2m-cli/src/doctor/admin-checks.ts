@@ -21,7 +21,7 @@ export async function checkRegisteredKey(
   findings: Findings,
   admin: ManagementClient,
   clientId: string,
-  key: { kid: string; thumbprint: string },
+  key: { kid: string | undefined; thumbprint: string },
 ): Promise<void> {
   const check = 'registered-key';
   let keys: Json[];
@@ -34,6 +34,22 @@ export async function checkRegisteredKey(
   const byThumbprint = keys.find((k) => thumbprintOf(k) === key.thumbprint);
   const byKid = keys.find((k) => k['kid'] === key.kid);
   const kids = keys.map((k) => `${String(k['kid'])} (${String(k['status'])})`).join(', ') || 'none';
+  if (key.kid === undefined && byThumbprint !== undefined) {
+    // No kid is sent: Okta accepts that only while the app has a single key.
+    if (keys.length === 1 && byThumbprint['status'] === 'ACTIVE')
+      findings.pass(
+        check,
+        `the private key matches the app's only key ${String(byThumbprint['kid'])} (no kid sent)`,
+      );
+    else
+      findings.fail(
+        check,
+        `No key id is configured and the app has ${keys.length} keys (registered: ${kids}): Okta requires a kid in the assertion when an app has several keys.`,
+        `Set OKTA_KEY_ID=${String(byThumbprint['kid'])}.`,
+        'config',
+      );
+    return;
+  }
   if (byThumbprint !== undefined && byThumbprint['kid'] === key.kid) {
     if (byThumbprint['status'] === 'ACTIVE')
       findings.pass(check, `the private key matches the app's ACTIVE key ${key.kid}`);
@@ -48,7 +64,7 @@ export async function checkRegisteredKey(
     findings.fail(
       check,
       `Wrong kid: the private key is registered on the app as ${String(byThumbprint['kid'])}, but OKTA_KEY_ID is ${key.kid}.`,
-      `Set OKTA_KEY_ID=${String(byThumbprint['kid'])} (or unset it to use the key's thumbprint).`,
+      `Set OKTA_KEY_ID=${String(byThumbprint['kid'])}.`,
       'config',
     );
   } else if (byKid !== undefined) {
@@ -61,7 +77,7 @@ export async function checkRegisteredKey(
   } else {
     findings.fail(
       check,
-      `Neither the kid ${key.kid} nor the private key is registered on the app ${clientId} (registered: ${kids}).`,
+      `Neither the kid ${key.kid ?? '(none configured)'} nor the private key is registered on the app ${clientId} (registered: ${kids}).`,
       "Register the key's public JWK (okta-m2m keygen prints it; okta-m2m setup --key FILE registers it), or fix OKTA_CLIENT_ID.",
       'config',
     );

@@ -75,7 +75,12 @@ export async function runDoctor(settings: Settings, options: DoctorOptions = {})
     return findings;
   }
   const source = config.privateKeyPath === undefined ? 'OKTA_PRIVATE_KEY' : config.privateKeyPath;
-  findings.pass('key', `${key.alg} private key from ${source}, kid ${key.kid} (${key.kidSource})`);
+  findings.pass(
+    'key',
+    key.kid === undefined
+      ? `${key.alg} private key from ${source}, no kid (none sent: Okta then needs the app to have a single key)`
+      : `${key.alg} private key from ${source}, kid ${key.kid} (${key.kidSource})`,
+  );
 
   // 3-5. The token endpoint, the audience and the clock; then the key against the app's registered keys
   // (needs the admin token).

@@ -1,5 +1,5 @@
 /**
- * The private_key_jwt client assertion (RFC 7523, Okta's rules): header `alg`, `kid`, `typ: JWT`; claims
+ * The private_key_jwt client assertion (RFC 7523, Okta's rules): header `alg`, `kid` (only when a key id is known: never a guessed one), `typ: JWT`; claims
  * `iss` = `sub` = client id, `aud` = the token endpoint URL (a single string; Okta refuses the issuer), `iat`,
  * `exp` = `iat` + lifetime (at most one hour), and a fresh `jti` per call: Okta treats an assertion with a `jti`
  * as single-use, so every token request, retries included, signs a new one.
@@ -8,11 +8,12 @@ import { SignJWT } from 'jose';
 import type { SigningKey } from './keys.js';
 
 /**
- * Longest assertion lifetime Okta accepts (seconds).
+ * Longest assertion lifetime the library signs (seconds): Okta refuses an `exp` more than one hour (3600 s) ahead
+ * of its own clock, so 3300 leaves a 5-minute margin for a host clock that runs fast.
  * @example
  * const lifetimeSeconds = Math.min(600, MAX_ASSERTION_LIFETIME_SECONDS);
  */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+export const MAX_ASSERTION_LIFETIME_SECONDS = 3300;
 
 /**
  * Inputs of one assertion. `now` and `jti` are injected so tests are deterministic.
@@ -23,7 +24,7 @@ export interface ClientAssertionClaims {
   clientId: string;
   /** The token endpoint URL. */
   audience: string;
-  /** Seconds until `exp`; 1..3600. */
+  /** Seconds until `exp`; 1..3300 ({@link MAX_ASSERTION_LIFETIME_SECONDS}). */
   lifetimeSeconds: number;
   /** Current time, ms since the epoch. */
   now: number;
@@ -48,7 +49,9 @@ export async function createClientAssertion(key: SigningKey, claims: ClientAsser
   }
   const iat = Math.floor(claims.now / 1000);
   return new SignJWT({ jti: claims.jti })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader(
+      key.kid === undefined ? { alg: key.alg, typ: 'JWT' } : { alg: key.alg, kid: key.kid, typ: 'JWT' },
+    )
     .setIssuer(claims.clientId)
     .setSubject(claims.clientId)
     .setAudience(claims.audience)

@@ -1,12 +1,15 @@
 /**
- * The DPoP key: generated in memory, or loaded once from PEM, JWK or a KeyObject, and checked against the
- * proof algorithms Okta accepts. Kept apart from the client-authentication key (okta-api-facts §2.3: Okta's
- * guide asks for a separate key; the Node SDK's reuse of the client key is one of its defects).
+ * The DPoP key: generated in memory, or imported once (by the same importer as the client key: PEM, JWK object or
+ * JSON text, KeyObject) and checked against the proof algorithms Okta accepts. Kept apart from the
+ * client-authentication key (okta-api-facts §2.3: Okta's guide asks for a separate key; the Node SDK's reuse of
+ * the client key is one of its defects). {@link importDpopKey} is synchronous, so `createOktaClient` checks a
+ * given key when the client is created.
  */
-import { createPrivateKey, generateKeyPair, KeyObject } from 'node:crypto';
+import { generateKeyPair, KeyObject } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyError } from '../errors.js';
+import { importPrivateKey, jwkThumbprint } from './keys.js';
 
 /**
  * JWS algorithms for DPoP proofs: the set Okta advertises in `dpop_signing_alg_values_supported` and in its
@@ -17,7 +20,10 @@ export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS
 /** A JWS algorithm usable for DPoP proofs with Okta. */
 export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number];
 
-/** Where a DPoP key can come from: PEM text (PKCS#8, SEC1 or PKCS#1), a private JWK, or a private KeyObject. */
+/**
+ * Where a DPoP key can come from: PEM text (PKCS#8, SEC1 or PKCS#1), a private JWK (object or JSON text), or a
+ * private KeyObject.
+ */
 export type DpopKeyInput = string | JsonWebKey | KeyObject;
 
 /** A usable DPoP key. */
@@ -26,6 +32,8 @@ export interface LoadedDpopKey {
   alg: DpopAlgorithm;
   /** The public members only (`kty`, `crv`, `x`, `y` or `kty`, `n`, `e`), as they go in the proof header. */
   publicJwk: Readonly<Record<string, string>>;
+  /** RFC 7638 SHA-256 thumbprint of the public key (the token's `cnf.jkt`). */
+  thumbprint: string;
 }
 
 const EC_CURVE_FOR_ALG: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
@@ -38,6 +46,23 @@ const MIN_RSA_BITS = 2048;
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 /**
+ * Import and check a given DPoP key synchronously (no generation): the algorithm must be one Okta accepts and fit
+ * the key. `source` names the key in messages (e.g. `dpop.key` or `the DPoP key file /run/secrets/dpop.jwk`).
+ * @throws KeyError for a public or symmetric key, an unparsable key, or an algorithm that does not fit.
+ * @example
+ * const { alg, thumbprint } = importDpopKey(readFileSync(path, 'utf8'), undefined, `the DPoP key file ${path}`);
+ */
+export function importDpopKey(
+  input: DpopKeyInput,
+  alg: string | undefined,
+  source = 'The DPoP key',
+): LoadedDpopKey {
+  checkAlgorithm(alg);
+  const { keyObject } = importPrivateKey(input, source);
+  return settle(keyObject, alg as DpopAlgorithm | undefined);
+}
+
+/**
  * Load the DPoP key (or generate one when `input` is undefined) and settle its algorithm.
  * @throws KeyError for a public or symmetric key, an unparsable key, an algorithm Okta does not accept, or an
  * algorithm that does not fit the key.
@@ -48,16 +73,24 @@ export async function loadDpopKey(
   input: DpopKeyInput | undefined,
   alg: string | undefined,
 ): Promise<LoadedDpopKey> {
+  if (input !== undefined) return importDpopKey(input, alg);
+  checkAlgorithm(alg);
+  return settle(await generate(alg as DpopAlgorithm | undefined), alg as DpopAlgorithm | undefined);
+}
+
+function checkAlgorithm(alg: string | undefined): void {
   if (alg !== undefined && !(DPOP_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new KeyError(
       `DPoP algorithm "${alg}" is not supported. Okta accepts DPoP proofs signed with ${DPOP_ALGORITHMS.join(', ')}.`,
       { hint: 'Set the DPoP alg to ES256 (the default) or another listed algorithm.' },
     );
   }
-  const privateKey =
-    input === undefined ? await generate(alg as DpopAlgorithm | undefined) : toKeyObject(input);
-  const settled = algorithmFor(privateKey, alg as DpopAlgorithm | undefined);
-  return { privateKey, alg: settled, publicJwk: publicJwkOf(privateKey) };
+}
+
+function settle(privateKey: KeyObject, alg: DpopAlgorithm | undefined): LoadedDpopKey {
+  const settled = algorithmFor(privateKey, alg);
+  const publicJwk = publicJwkOf(privateKey);
+  return { privateKey, alg: settled, publicJwk, thumbprint: jwkThumbprint(publicJwk) };
 }
 
 async function generate(alg: DpopAlgorithm | undefined): Promise<KeyObject> {
@@ -68,72 +101,6 @@ async function generate(alg: DpopAlgorithm | undefined): Promise<KeyObject> {
   const namedCurve = EC_CURVE_FOR_ALG[alg ?? 'ES256'] ?? 'P-256';
   const { privateKey } = await generateKeyPairAsync('ec', { namedCurve });
   return privateKey;
-}
-
-function toKeyObject(input: DpopKeyInput): KeyObject {
-  if (input instanceof KeyObject) {
-    if (input.type !== 'private') {
-      throw new KeyError(
-        `The DPoP key is a ${input.type} KeyObject; a private key is required to sign proofs.`,
-        {
-          hint: 'Pass the private key (createPrivateKey), or omit the DPoP key to use a generated one.',
-        },
-      );
-    }
-    return input;
-  }
-  if (typeof input === 'string') return fromPem(input);
-  if (typeof input === 'object' && input !== null) return fromJwk(input);
-  throw new KeyError('The DPoP key must be PEM text, a private JWK or a private KeyObject.');
-}
-
-function fromPem(pem: string): KeyObject {
-  const text = pem.trim();
-  if (!text.startsWith('-----BEGIN ')) {
-    throw new KeyError('The DPoP key is not PEM text (no "-----BEGIN" line).', {
-      hint: 'Pass the PEM content, not a file path: read the file first, or pass a JWK or KeyObject.',
-    });
-  }
-  if (/-----BEGIN (?:RSA )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(text)) {
-    throw new KeyError(
-      'The DPoP key is a public key or certificate; a private key is required to sign proofs.',
-      {
-        hint: 'Pass the private key PEM (BEGIN PRIVATE KEY, BEGIN EC PRIVATE KEY or BEGIN RSA PRIVATE KEY).',
-      },
-    );
-  }
-  if (text.includes('ENCRYPTED')) {
-    throw new KeyError('The DPoP key PEM is encrypted; encrypted keys are not supported.', {
-      hint: 'Decrypt it first (e.g. openssl pkcs8 -topk8 -nocrypt) or pass a KeyObject created with the passphrase.',
-    });
-  }
-  try {
-    return createPrivateKey({ key: text, format: 'pem' });
-  } catch (cause) {
-    throw new KeyError('The DPoP key PEM could not be parsed as a PKCS#8, SEC1 or PKCS#1 private key.', {
-      cause,
-      hint: 'Check that the whole PEM block is present, including the BEGIN and END lines.',
-    });
-  }
-}
-
-function fromJwk(jwk: JsonWebKey): KeyObject {
-  if (jwk.kty === 'oct') {
-    throw new KeyError('The DPoP key is a symmetric (oct) JWK; DPoP needs an asymmetric private key.');
-  }
-  if (typeof jwk.d !== 'string') {
-    throw new KeyError('The DPoP JWK has no private part ("d"); a private key is required to sign proofs.', {
-      hint: 'Pass the private JWK, or omit the DPoP key to use a generated one.',
-    });
-  }
-  try {
-    return createPrivateKey({ key: jwk, format: 'jwk' });
-  } catch (cause) {
-    throw new KeyError('The DPoP JWK could not be imported as a private key.', {
-      cause,
-      hint: 'Check kty, crv and the base64url members of the JWK.',
-    });
-  }
 }
 
 function algorithmFor(key: KeyObject, requested: DpopAlgorithm | undefined): DpopAlgorithm {
@@ -149,6 +116,7 @@ function algorithmFor(key: KeyObject, requested: DpopAlgorithm | undefined): Dpo
     if (requested !== undefined && requested !== natural) {
       throw new KeyError(
         `DPoP algorithm ${requested} does not fit the DPoP key (an EC ${curve} key needs ${natural}).`,
+        { hint: `Set dpop.alg to ${natural}, or leave it out: the algorithm follows the key.` },
       );
     }
     return natural;
@@ -156,11 +124,14 @@ function algorithmFor(key: KeyObject, requested: DpopAlgorithm | undefined): Dpo
   if (type === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS) {
-      throw new KeyError(`The DPoP RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`);
+      throw new KeyError(`The DPoP RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`, {
+        hint: 'Use an EC P-256 key (ES256, the default) or an RSA key of 2048 bits or more.',
+      });
     }
     if (requested !== undefined && !requested.startsWith('RS')) {
       throw new KeyError(
         `DPoP algorithm ${requested} does not fit the DPoP key (an RSA key needs RS256, RS384 or RS512).`,
+        { hint: 'Set dpop.alg to RS256, RS384 or RS512, or leave it out: the algorithm follows the key.' },
       );
     }
     return requested ?? 'RS256';

@@ -9,17 +9,16 @@
 import { createHash, sign as signSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { promisify, inspect } from 'node:util';
-import { calculateJwkThumbprint } from 'jose';
 import type { Clock } from '../deps.js';
 import { KeyError } from '../errors.js';
 import type { DpopProver } from './types.js';
 import { loadDpopKey } from './dpop-key.js';
-import type { DpopAlgorithm, DpopKeyInput } from './dpop-key.js';
+import type { DpopAlgorithm, DpopKeyInput, LoadedDpopKey } from './dpop-key.js';
 import { normalizeHtu } from './dpop-htu.js';
 
 export { normalizeHtu } from './dpop-htu.js';
-export { DPOP_ALGORITHMS } from './dpop-key.js';
-export type { DpopAlgorithm, DpopKeyInput } from './dpop-key.js';
+export { DPOP_ALGORITHMS, importDpopKey } from './dpop-key.js';
+export type { DpopAlgorithm, DpopKeyInput, LoadedDpopKey } from './dpop-key.js';
 
 /** Options of {@link createDpopProver}. */
 export interface DpopProverOptions {
@@ -29,6 +28,8 @@ export interface DpopProverOptions {
    * Go and Java SDKs do; a restart then simply fetches a token bound to the new key.
    */
   key?: DpopKeyInput | undefined;
+  /** A key already imported and checked by {@link importDpopKey} (used instead of `key`). */
+  loaded?: LoadedDpopKey | undefined;
   /** The proof algorithm. Default: from the key (ES256/384/512 by curve, RS256 for RSA); ES256 when generating. */
   alg?: DpopAlgorithm | undefined;
   /**
@@ -64,14 +65,23 @@ const signAsync = promisify(signSync);
  * const proof = await prover.proof({ method: 'POST', url: new URL('https://acme.okta.com/oauth2/v1/token') });
  */
 export async function createDpopProver(options: DpopProverOptions): Promise<DpopProver> {
-  const { privateKey, alg, publicJwk } = await loadDpopKey(options.key, options.alg);
-  const thumbprint = await calculateJwkThumbprint({ ...publicJwk }, 'sha256');
-  if (options.clientAuthThumbprint !== undefined && options.clientAuthThumbprint === thumbprint) {
+  const { privateKey, alg, publicJwk, thumbprint } =
+    options.loaded ?? (await loadDpopKey(options.key, options.alg));
+  checkSeparateKey(thumbprint, options.clientAuthThumbprint);
+  return new Prover(privateKey, alg, publicJwk, thumbprint, options.deps);
+}
+
+/**
+ * Refuse a DPoP key that is the client-authentication key (same RFC 7638 thumbprint).
+ * @example
+ * checkSeparateKey(dpopKey.thumbprint, signingKey.thumbprint); // throws KeyError when equal
+ */
+export function checkSeparateKey(dpopThumbprint: string, clientAuthThumbprint: string | undefined): void {
+  if (clientAuthThumbprint !== undefined && clientAuthThumbprint === dpopThumbprint) {
     throw new KeyError('The DPoP key is the client-authentication key; DPoP needs a separate key.', {
       hint: 'Omit the DPoP key to use a generated one, or give a different key than the private_key_jwt key.',
     });
   }
-  return new Prover(privateKey, alg, publicJwk, thumbprint, options.deps);
 }
 
 /** The prover. The private key lives in a private field: JSON.stringify and util.inspect show only alg and thumbprint. */

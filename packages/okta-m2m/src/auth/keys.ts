@@ -29,11 +29,12 @@ import { KeyError } from '../errors.js';
 export type SigningAlg = 'RS256' | 'ES256';
 
 /**
- * Where the key id came from (see {@link loadSigningKey}).
+ * Where the key id came from (see {@link loadSigningKey}): the JWK's own `kid`, the `keyId` option, or `none`
+ * (no `kid` header is sent: Okta accepts that when the app has a single key, while a guessed one is refused).
  * @example
- * if (key.kidSource === 'thumbprint') log.info({ kid: key.kid }, 'kid defaulted to the key thumbprint');
+ * if (key.kidSource === 'none') log.info('no kid: the app must have exactly one key');
  */
-export type KidSource = 'jwk' | 'keyId' | 'thumbprint';
+export type KidSource = 'jwk' | 'keyId' | 'none';
 
 /**
  * A public JWK, as registered with the authorization server.
@@ -69,7 +70,8 @@ export type PrivateKeyInput = string | JsonWebKey | KeyObject | WebCryptoKey;
 const MIN_RSA_BITS = 2048;
 
 /**
- * A loaded private signing key. Holds a `KeyObject`; serialises (JSON, `util.inspect`) as `{ alg, kid }` only.
+ * A loaded private signing key. Holds a `KeyObject`; serialises (JSON, `util.inspect`) as `{ alg, kid }` only
+ * (`kid` absent when none was given).
  * @example
  * const key = loadSigningKey({ privateKeyPath: './key.pem', keyId: 'my-kid' });
  * console.log(key); // SigningKey { alg: 'RS256', kid: 'my-kid' }
@@ -77,8 +79,8 @@ const MIN_RSA_BITS = 2048;
 export class SigningKey {
   /** JWS algorithm for this key. */
   readonly alg: SigningAlg;
-  /** Key id sent in the assertion header. */
-  readonly kid: string;
+  /** Key id sent in the assertion header; `undefined` when none was given (no `kid` header is sent). */
+  readonly kid: string | undefined;
   /** Where {@link kid} came from. */
   readonly kidSource: KidSource;
   /** RFC 7638 SHA-256 thumbprint of the public key (base64url). */
@@ -86,7 +88,13 @@ export class SigningKey {
   readonly #key: KeyObject;
   readonly #publicJwk: PublicJwk;
 
-  constructor(key: KeyObject, alg: SigningAlg, kid: string, kidSource: KidSource, publicJwk: PublicJwk) {
+  constructor(
+    key: KeyObject,
+    alg: SigningAlg,
+    kid: string | undefined,
+    kidSource: KidSource,
+    publicJwk: PublicJwk,
+  ) {
     this.#key = key;
     this.alg = alg;
     this.kid = kid;
@@ -100,17 +108,24 @@ export class SigningKey {
     return this.#key;
   }
 
-  /** The public JWK with `kid`, `alg` and `use: 'sig'`: what to register on the app. */
+  /** The public JWK with `kid` (when known), `alg` and `use: 'sig'`: what to register on the app. */
   publicJwk(): PublicJwk {
-    return { ...this.#publicJwk, kid: this.kid, alg: this.alg, use: 'sig' };
+    return {
+      ...this.#publicJwk,
+      ...(this.kid === undefined ? {} : { kid: this.kid }),
+      alg: this.alg,
+      use: 'sig',
+    };
   }
 
-  toJSON(): { alg: SigningAlg; kid: string } {
-    return { alg: this.alg, kid: this.kid };
+  toJSON(): { alg: SigningAlg; kid?: string } {
+    return this.kid === undefined ? { alg: this.alg } : { alg: this.alg, kid: this.kid };
   }
 
   [inspect.custom](): string {
-    return `SigningKey { alg: '${this.alg}', kid: '${this.kid}' }`;
+    return this.kid === undefined
+      ? `SigningKey { alg: '${this.alg}' }`
+      : `SigningKey { alg: '${this.alg}', kid: '${this.kid}' }`;
   }
 }
 
@@ -133,8 +148,9 @@ export interface LoadSigningKeyOptions {
 }
 
 /**
- * Load and check a private key. The `kid` is the JWK's own `kid`, else `keyId`, else the RFC 7638 thumbprint of
- * the public key (which is what {@link generateKeyPair} registers, and what Okta's console appears to use).
+ * Load and check a private key. The `kid` is the JWK's own `kid`, else `keyId`, else none: no `kid` header is
+ * sent. A guessed `kid` (such as the key's thumbprint) would be refused by an app whose registered key id
+ * differs, while Okta accepts an assertion without `kid` when the app has a single key.
  *
  * Throws {@link KeyError} for: a public key or certificate, malformed PEM or JWK, an encrypted PEM, RSA under
  * 2048 bits, an unsupported key type or curve, a `keyId` that contradicts the JWK's `kid`, an unreadable file, or
@@ -200,29 +216,46 @@ export function readPrivateKeyFile(
   }
 }
 
-function importKey(input: PrivateKeyInput, keyId: string | undefined, source: string): SigningKey {
-  let keyObject: KeyObject;
-  let jwk: JsonWebKey | undefined;
+/**
+ * A private key imported by {@link importPrivateKey}: the `KeyObject`, and the JWK it came from, if any (for its
+ * `kid` and `alg` members).
+ */
+export interface ImportedPrivateKey {
+  keyObject: KeyObject;
+  jwk: JsonWebKey | undefined;
+}
+
+/**
+ * The one private-key importer, for client-authentication and DPoP keys alike: PEM text (PKCS#8, PKCS#1, SEC1),
+ * a private JWK (object or JSON text), a `KeyObject` or a `CryptoKey`. Refuses public keys, certificates,
+ * encrypted PEM, JWK sets and symmetric keys with a KeyError naming `source` (e.g. `dpop.key` or the file) and
+ * the fix. Crypto errors are never attached as `cause` (they can echo the input). Algorithm rules are the
+ * caller's (client assertions and DPoP proofs accept different ones).
+ * @example
+ * const { keyObject } = importPrivateKey(readFileSync('dpop.jwk', 'utf8'), 'the DPoP key file dpop.jwk');
+ */
+export function importPrivateKey(input: unknown, source: string): ImportedPrivateKey {
   if (typeof input === 'string') {
     const text = input.trim();
     if (text.startsWith('{')) {
-      jwk = parseJwkText(text, source);
-      keyObject = importJwk(jwk, source);
-    } else {
-      keyObject = importPem(text, source);
+      const jwk = parseJwkText(text, source);
+      return { keyObject: importJwk(jwk, source), jwk };
     }
-  } else if (input instanceof KeyObject) {
-    keyObject = checkKeyObject(input, source);
-  } else if (isCryptoKey(input)) {
-    keyObject = checkKeyObject(KeyObject.from(input), source);
-  } else if (typeof input === 'object' && input !== null) {
-    jwk = input;
-    keyObject = importJwk(jwk, source);
-  } else {
-    throw new KeyError(`${source} is not a key.`, {
-      hint: 'Give PEM text, a private JWK, or a KeyObject.',
-    });
+    return { keyObject: importPem(text, source), jwk: undefined };
   }
+  if (input instanceof KeyObject) return { keyObject: checkKeyObject(input, source), jwk: undefined };
+  if (isCryptoKey(input)) return { keyObject: checkKeyObject(KeyObject.from(input), source), jwk: undefined };
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    const jwk = input as JsonWebKey;
+    return { keyObject: importJwk(jwk, source), jwk };
+  }
+  throw new KeyError(`${source} is not a key.`, {
+    hint: 'Give PEM text, a private JWK, or a KeyObject.',
+  });
+}
+
+function importKey(input: PrivateKeyInput, keyId: string | undefined, source: string): SigningKey {
+  const { keyObject, jwk } = importPrivateKey(input, source);
 
   const alg = algFor(keyObject, source);
   if (jwk?.alg !== undefined && jwk.alg !== alg) {
@@ -239,14 +272,14 @@ function importKey(input: PrivateKeyInput, keyId: string | undefined, source: st
   }
   if (jwkKid !== undefined) return new SigningKey(keyObject, alg, jwkKid, 'jwk', publicJwk);
   if (keyId !== undefined) return new SigningKey(keyObject, alg, keyId, 'keyId', publicJwk);
-  return new SigningKey(keyObject, alg, jwkThumbprint(publicJwk), 'thumbprint', publicJwk);
+  return new SigningKey(keyObject, alg, undefined, 'none', publicJwk);
 }
 
 function importPem(text: string, source: string): KeyObject {
   const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
   if (label === undefined) {
     throw new KeyError(`${source} is neither PEM nor a JWK.`, {
-      hint: 'Give a PEM private key ("-----BEGIN PRIVATE KEY-----") or a private JWK in JSON.',
+      hint: 'Give the key itself, a PEM private key ("-----BEGIN PRIVATE KEY-----") or a private JWK in JSON, not a file path (for a file use the key path option).',
     });
   }
   if (label.includes('PUBLIC KEY') || label === 'CERTIFICATE') {
@@ -295,13 +328,15 @@ function parseJwkText(text: string, source: string): JsonWebKey {
 }
 
 function importJwk(jwk: JsonWebKey, source: string): KeyObject {
+  if (jwk.kty === 'oct') {
+    throw new KeyError(`${source} is a symmetric (oct) JWK; an asymmetric private key is needed to sign.`, {
+      hint: 'Use an RSA or EC private key.',
+    });
+  }
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') {
-    throw new KeyError(
-      `${source} is a JWK of type ${String(jwk.kty)}, which cannot sign client assertions.`,
-      {
-        hint: 'Use an RSA (RS256) or EC P-256 (ES256) key.',
-      },
-    );
+    throw new KeyError(`${source} is a JWK of type ${String(jwk.kty)}, which is not supported.`, {
+      hint: 'Use an RSA or EC private key.',
+    });
   }
   if (typeof jwk.d !== 'string') {
     throw new KeyError(`${source} is a public JWK (no "d" member), but a private key is needed to sign.`, {
@@ -324,9 +359,12 @@ function checkKeyObject(key: KeyObject, source: string): KeyObject {
     });
   }
   if (key.type !== 'private') {
-    throw new KeyError(`${source} is a secret (symmetric) key; private_key_jwt needs an asymmetric key.`, {
-      hint: 'Use an RSA (RS256) or EC P-256 (ES256) private key.',
-    });
+    throw new KeyError(
+      `${source} is a secret (symmetric) key; an asymmetric private key is needed to sign.`,
+      {
+        hint: 'Use an RSA or EC private key.',
+      },
+    );
   }
   return key;
 }

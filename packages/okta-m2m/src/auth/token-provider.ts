@@ -15,8 +15,19 @@
  * - Every token HTTP attempt signs a new client assertion (new `jti`) and a new DPoP proof.
  * - DPoP: `'auto'` starts without proofs and switches for good when the server says a proof is missing;
  *   `true` always proves; `false` never does. The nonce handshake is bounded: at most 3 token requests per fetch.
+ * - The refresh timer only refreshes scope sets used within `refreshIdleSeconds` (default 900): a token no one
+ *   asked for lately is left to expire, and fetched again on its next use.
+ * - Negative cache: a token request that cannot succeed by repetition (an OAuth refusal such as `invalid_client`,
+ *   `invalid_scope`, `consent_required`; a refused DPoP proof; a key problem) is remembered per scope set for a
+ *   back-off that starts at 1 s and doubles up to 60 s; meanwhile callers get the same typed error without a
+ *   request. A success clears it.
+ * - Clock skew: a refusal for the assertion's or proof's time claims (issued in the future, expired) is corrected
+ *   once per fetch from the response's `Date`: the offset is remembered (ServerClock), reported in the metrics
+ *   (`clock.skewMs`) and logged, and the request is sent again with corrected `iat`/`exp`.
+ * - 403 insufficient_scope for a scope the cached token shows as requested but not granted: the still-valid token
+ *   is kept (a new one would not carry it either); the scope takes effect at the next refresh.
  * - Cache lookups are reported to {@link Metrics} as exactly one of `hit`, `miss`, `refresh-ahead` (a hit that
- *   started a background refresh).
+ *   started a background refresh), `negative` (a remembered failure answered without a request).
  */
 import type { TokenSettings } from '../config-types.js';
 import { defaultDeps, MAX_TIMER_MS, type Deps, type Logger } from '../deps.js';
@@ -24,14 +35,17 @@ import {
   ClosedError,
   DpopError,
   InvalidArgumentError,
+  KeyError,
+  OAuthError,
   OktaM2MError,
   ScopesNotGrantedError,
 } from '../errors.js';
-import type { Transport } from '../http/types.js';
+import type { HttpResponse, Transport } from '../http/types.js';
 import { createSafeLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { OktaAccessToken } from './access-token.js';
 import { createClientAssertion } from './client-assertion.js';
+import { isTimeClaimRefusal, ServerClock } from './server-clock.js';
 import type { SigningKey } from './keys.js';
 import { buildTokenRequest, processTokenResponse } from './token-request.js';
 import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
@@ -44,6 +58,9 @@ import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestA
 export const MAX_TOKEN_REQUESTS_PER_FETCH = 3;
 const BACKGROUND_RETRY_MS = 30_000;
 const SCOPE_DROP_INTERVAL_MS = 60_000;
+/** Negative-cache back-off: first wait, and the longest. */
+const NEGATIVE_FIRST_MS = 1_000;
+const NEGATIVE_MAX_MS = 60_000;
 
 /**
  * Options of {@link TokenProvider}: the resolved token settings (`tokenSettings(resolveConfig(options))`, every
@@ -58,6 +75,8 @@ export interface TokenProviderOptions extends TokenSettings {
   dpopProver?: DpopProver | (() => Promise<DpopProver>) | undefined;
   /** Start background refreshes from a timer too (not only from lookups). Default true. */
   refreshTimer?: boolean | undefined;
+  /** The server-clock estimate shared with the DPoP prover; one is created when not given. */
+  serverClock?: ServerClock | undefined;
   metrics?: Metrics | undefined;
   deps?: Partial<Deps> | undefined;
 }
@@ -73,6 +92,10 @@ interface CacheEntry {
   timer: ReturnType<typeof setTimeout> | undefined;
   lastScopeDrop: number | undefined;
   warnedPartial: boolean;
+  /** Last time a caller asked for this scope set (local clock). */
+  lastUsedAt: number;
+  /** A remembered failure that repetition cannot fix, answered without a request until `until`. */
+  failure: { error: unknown; until: number; backoffMs: number } | undefined;
 }
 
 /**
@@ -95,6 +118,8 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #refreshAheadMs: number;
   readonly #requireAll: boolean;
   readonly #timers: boolean;
+  readonly #idleMs: number;
+  readonly #serverClock: ServerClock;
   readonly #metrics: Metrics;
   readonly #deps: Deps;
   readonly #log: Logger;
@@ -118,8 +143,10 @@ export class TokenProvider implements RequestAuthorizer {
     this.#refreshAheadMs = options.refreshAheadSeconds * 1000;
     this.#requireAll = options.requireAllScopes;
     this.#timers = options.refreshTimer ?? true;
+    this.#idleMs = options.refreshIdleSeconds * 1000;
     this.#metrics = options.metrics ?? new Metrics();
     this.#deps = defaultDeps(options.deps);
+    this.#serverClock = options.serverClock ?? new ServerClock(this.#deps.clock);
     this.#log = createSafeLogger(this.#deps.logger);
     this.#dpopActive = this.#dpopMode === true;
     if (this.#dpopMode !== false && this.#proverSource === undefined) {
@@ -149,6 +176,7 @@ export class TokenProvider implements RequestAuthorizer {
     if (this.#closed) throw new ClosedError();
     const entry = this.#entry(scopes === undefined ? this.#scopes : normaliseScopes(scopes));
     const now = this.#deps.clock();
+    entry.lastUsedAt = now;
     const token = entry.token;
     if (token !== undefined && this.#usable(token, now)) {
       if (now >= entry.refreshAt && now >= entry.retryRefreshAt && entry.inflight === undefined) {
@@ -158,6 +186,10 @@ export class TokenProvider implements RequestAuthorizer {
         this.#metrics.tokenCache({ result: 'hit' });
       }
       return token;
+    }
+    if (entry.inflight === undefined && entry.failure !== undefined && now < entry.failure.until) {
+      this.#metrics.tokenCache({ result: 'negative' });
+      throw entry.failure.error;
     }
     this.#metrics.tokenCache({ result: 'miss' });
     return raceSignal(entry.inflight ?? this.#startFetch(entry), options.signal);
@@ -185,13 +217,19 @@ export class TokenProvider implements RequestAuthorizer {
   }
 
   /**
-   * The API answered 403 insufficient_scope for `token`. Drops it at most once a minute per scope set, so scopes
-   * granted since the token was issued take effect. True when a retry with another token makes sense.
+   * The API answered 403 insufficient_scope for `token` (`required`: the scope(s) the challenge named). A scope the
+   * token shows as requested and not granted would not be in a new token either: the still-valid token is kept and
+   * false returned. Otherwise the token is dropped at most once a minute per scope set, so scopes granted since it
+   * was issued take effect. True when a retry with another token makes sense.
    */
-  insufficientScope(token: AccessToken): boolean {
+  insufficientScope(token: AccessToken, required?: readonly string[]): boolean {
     const entry = this.#owners.get(token);
     if (entry === undefined) return false;
     if (entry.token !== token) return true; // a newer token is (or will be) cached
+    const missing = (token as Partial<OktaAccessToken>).missingScopes ?? [];
+    if (required !== undefined && required.length > 0 && required.some((s) => missing.includes(s))) {
+      return false;
+    }
     const now = this.#deps.clock();
     if (entry.lastScopeDrop !== undefined && now - entry.lastScopeDrop < SCOPE_DROP_INTERVAL_MS) return false;
     entry.lastScopeDrop = now;
@@ -234,6 +272,8 @@ export class TokenProvider implements RequestAuthorizer {
         timer: undefined,
         lastScopeDrop: undefined,
         warnedPartial: false,
+        lastUsedAt: this.#deps.clock(),
+        failure: undefined,
       };
       this.#entries.set(key, entry);
     }
@@ -258,8 +298,18 @@ export class TokenProvider implements RequestAuthorizer {
     const promise = (async () => {
       try {
         const token = await this.#fetch(entry);
+        entry.failure = undefined;
         this.#store(entry, token);
         return token;
+      } catch (error) {
+        if (isPermanentFailure(error)) {
+          const backoffMs =
+            entry.failure === undefined
+              ? NEGATIVE_FIRST_MS
+              : Math.min(NEGATIVE_MAX_MS, entry.failure.backoffMs * 2);
+          entry.failure = { error, until: this.#deps.clock() + backoffMs, backoffMs };
+        }
+        throw error;
       } finally {
         entry.inflight = undefined;
       }
@@ -306,7 +356,13 @@ export class TokenProvider implements RequestAuthorizer {
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       const now = this.#deps.clock();
-      if (entry.token !== undefined && this.#usable(entry.token, now) && now >= entry.retryRefreshAt) {
+      // Only scope sets in use: a token no one asked for within the idle window is left to expire.
+      if (
+        entry.token !== undefined &&
+        this.#usable(entry.token, now) &&
+        now >= entry.retryRefreshAt &&
+        now - entry.lastUsedAt <= this.#idleMs
+      ) {
         this.#refreshInBackground(entry);
       }
     }, delay);
@@ -336,9 +392,11 @@ export class TokenProvider implements RequestAuthorizer {
 
   async #fetch(entry: CacheEntry): Promise<OktaAccessToken> {
     const { clock, uuid } = this.#deps;
+    const serverNow = this.#serverClock.now;
     const started = clock();
     let requests = 0;
     let status: number | undefined;
+    let skewCorrected = false;
     try {
       for (let round = 1; ; round++) {
         const prover = this.#dpopActive ? await this.#getProver() : undefined;
@@ -349,7 +407,7 @@ export class TokenProvider implements RequestAuthorizer {
               clientId: this.#clientId,
               audience: this.#audience,
               lifetimeSeconds: this.#lifetime,
-              now: clock(),
+              now: serverNow(),
               jti: uuid(),
             });
             const dpopProof =
@@ -361,15 +419,34 @@ export class TokenProvider implements RequestAuthorizer {
               dpopProof,
             });
           },
-          { operation: 'token', retryable: true },
+          { operation: 'token', retryable: true, circuit: 'token' },
         );
         status = response.status;
-        const result = processTokenResponse(response, {
-          requestedScopes: entry.scopes,
-          now: clock(),
-          jkt: prover?.thumbprint,
-        });
+        const receivedAt = clock();
+        let result;
+        try {
+          result = processTokenResponse(response, {
+            requestedScopes: entry.scopes,
+            now: receivedAt,
+            jkt: prover?.thumbprint,
+          });
+        } catch (error) {
+          if (skewCorrected || !this.#correctSkew(error, response, receivedAt)) throw error;
+          skewCorrected = true;
+          round--; // the corrected resend does not count against the DPoP handshake rounds
+          continue;
+        }
         if (result.kind === 'token') {
+          if (this.#dpopMode === true && result.token.type !== 'DPoP') {
+            // The caller asked for DPoP: a Bearer token from a server that ignored the proof is a downgrade.
+            throw new DpopError(
+              `POST ${this.#endpoint.pathname} answered 200 with a ${result.token.type} token although dpop is true and a DPoP proof was sent.`,
+              { status },
+              {
+                hint: 'The authorization server ignored the DPoP proof. Turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests" on the app, check for a proxy that strips the DPoP header, or set dpop to "auto" to accept Bearer tokens.',
+              },
+            );
+          }
           if (result.nonce !== undefined && prover !== undefined)
             prover.rememberNonce(this.#endpoint, result.nonce);
           this.#checkScopes(entry, result.token);
@@ -419,6 +496,29 @@ export class TokenProvider implements RequestAuthorizer {
     }
   }
 
+  /**
+   * After a refusal for time claims, learn the server's clock offset from `Date`. True when an offset was learnt
+   * (the request is worth sending again once).
+   */
+  #correctSkew(error: unknown, response: HttpResponse, receivedAt: number): boolean {
+    const description =
+      error instanceof OAuthError && error.error === 'invalid_client'
+        ? error.errorDescription
+        : error instanceof DpopError && error.error === 'invalid_dpop_proof'
+          ? error.errorDescription
+          : undefined;
+    if (!isTimeClaimRefusal(description)) return false;
+    const previous = this.#serverClock.offsetMs;
+    const offset = this.#serverClock.learnFrom(response, receivedAt);
+    if (offset === undefined || offset === previous) return false;
+    this.#metrics.clockSkew({ skewMs: offset });
+    this.#log.warn(
+      { clockSkewMs: offset, tokenEndpoint: this.#endpoint.href },
+      `This host's clock differs from the authorization server's by ${Math.round(offset / 1000)} s (from its Date header); signing with the corrected time. Fix the host's time synchronisation (NTP).`,
+    );
+    return true;
+  }
+
   #requireDpopAllowed(status: number, error: string, errorDescription: string | undefined): void {
     if (this.#dpopMode !== false) return;
     throw new DpopError(
@@ -442,6 +542,16 @@ export class TokenProvider implements RequestAuthorizer {
       );
     }
   }
+}
+
+/** A token failure that repeating the request cannot fix (remembered in the negative cache). */
+function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof OAuthError) return error.status < 500;
+  return (
+    error instanceof KeyError ||
+    error instanceof ScopesNotGrantedError ||
+    (error instanceof DpopError && error.error === 'invalid_dpop_proof')
+  );
 }
 
 function normaliseScopes(scopes: readonly string[]): readonly string[] {

@@ -192,7 +192,7 @@ function successResult(
   where: string,
 ): TokenResponseResult {
   if (!isRecord(json)) {
-    throw responseError(
+    throw responseError200(
       `${where} answered 200 with ${json === NOT_JSON ? 'a non-JSON body' : 'a non-object'}.`,
       200,
       response,
@@ -200,12 +200,12 @@ function successResult(
   }
   const value = json['access_token'];
   if (typeof value !== 'string' || value === '') {
-    throw responseError(`${where} answered 200 without an access_token.`, 200, response);
+    throw responseError200(`${where} answered 200 without an access_token.`, 200, response);
   }
   const rawType = json['token_type'];
   const type = typeof rawType === 'string' ? rawType.toLowerCase() : undefined;
   if (type !== 'bearer' && type !== 'dpop') {
-    throw responseError(
+    throw responseError200(
       `${where} answered 200 with token_type ${typeof rawType === 'string' ? JSON.stringify(rawType) : 'missing'}; expected Bearer or DPoP.`,
       200,
       response,
@@ -216,13 +216,13 @@ function successResult(
   if (rawExpires !== undefined) {
     const n = typeof rawExpires === 'string' ? Number(rawExpires) : rawExpires;
     if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-      throw responseError(`${where} answered 200 with an invalid expires_in.`, 200, response);
+      throw responseError200(`${where} answered 200 with an invalid expires_in.`, 200, response);
     }
     expiresIn = n;
   }
   const rawScope = json['scope'];
   if (rawScope !== undefined && typeof rawScope !== 'string') {
-    throw responseError(`${where} answered 200 with a non-string scope.`, 200, response);
+    throw responseError200(`${where} answered 200 with a non-string scope.`, 200, response);
   }
   // RFC 6749 5.1: an omitted scope means the requested scopes were granted.
   const scopes = rawScope === undefined ? [...options.requestedScopes] : rawScope.split(' ').filter(Boolean);
@@ -277,6 +277,18 @@ function responseError(
 ): ResponseError {
   return new ResponseError(message, status, { ...options, response });
 }
+
+/**
+ * A ResponseError for a 200 token response the library cannot use. Its body may hold an access token (a
+ * well-formed `access_token` next to a bad `token_type` or `expires_in`), so the attached response keeps the
+ * status, headers and URL but never the body.
+ */
+function responseError200(message: string, status: number, response: HttpResponse): ResponseError {
+  return responseError(message, status, { ...response, body: WITHHELD_BODY });
+}
+
+/** What a withheld token response body reads as on an attached response. */
+export const WITHHELD_BODY = '[token response body withheld: it may contain an access token]';
 
 const NOT_JSON = Symbol('not-json');
 

@@ -43,9 +43,9 @@ export interface RequestAuthorizer {
   /**
    * The API answered 403 insufficient_scope for this token. Forget it if the last such drop was over a minute
    * ago (so newly granted scopes take effect without a restart). Returns true when a retry with a new token
-   * makes sense.
+   * makes sense. `required` lists the scopes the challenge named, when it named any.
    */
-  insufficientScope(token: AccessToken): boolean;
+  insufficientScope(token: AccessToken, required?: readonly string[]): boolean;
   /** A resource answered with a `DPoP-Nonce` demand: remember it for that origin. */
   dpopNonce(url: URL, nonce: string): void;
 }

@@ -123,7 +123,8 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
       continue;
     }
     if (response.status === 403 && challengeError(response) === 'insufficient_scope') {
-      if (scopeRetried || !ctx.authorizer.insufficientScope(token)) return response;
+      if (scopeRetried || !ctx.authorizer.insufficientScope(token, challengeScopes(response)))
+        return response;
       scopeRetried = true;
       continue;
     }
@@ -133,6 +134,14 @@ export async function sendAuthorized(ctx: AuthorizedContext, call: AuthorizedCal
 
 function challengeError(response: HttpResponse): string | undefined {
   return primaryChallenge(parseWwwAuthenticate(headerValues(response, 'www-authenticate')))?.params['error'];
+}
+
+/** The scopes an insufficient_scope challenge names (`scope="a b"`), if any. */
+function challengeScopes(response: HttpResponse): readonly string[] | undefined {
+  const scope = primaryChallenge(parseWwwAuthenticate(headerValues(response, 'www-authenticate')))?.params[
+    'scope'
+  ];
+  return scope === undefined ? undefined : scope.split(' ').filter(Boolean);
 }
 
 /** The nonce of a `use_dpop_nonce` demand (400 or 401 with a `DPoP-Nonce` header), if this is one. */

@@ -1,8 +1,11 @@
 /**
- * A circuit breaker on an injected clock: closed → open after `failureThreshold` consecutive failures (5xx,
- * network errors, timeouts; never 4xx or 429, which mean Okta is up and answering) within `windowMs`; open → fails
- * fast until `openMs` has passed; then half-open: ONE trial request goes through, its success closes the breaker,
- * its failure opens it again. A pure state machine: the transport tells it outcomes, it never sends anything.
+ * A circuit breaker on an injected clock, counting CALLS, not attempts (as cockatiel and resilience4j do: the
+ * retries of one call are one outcome). Closed → open after `failureThreshold` consecutive failed calls (a call
+ * whose last attempt ended in a 5xx, a network error or a timeout; never 4xx or 429, which mean Okta is up and
+ * answering) within `windowMs`; open → fails fast until `openMs` has passed; then half-open: ONE trial call goes
+ * through, its success closes the breaker, its failure opens it again. While the trial runs, other callers are
+ * told the time its verdict is due at the latest (its deadline), not "now". A pure state machine: the transport
+ * tells it outcomes, it never sends anything.
  */
 import type { Clock } from '../deps.js';
 
@@ -11,7 +14,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Breaker settings. */
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the breaker. Default 5. */
+  /** Consecutive failed calls (retries included in one call) that open the breaker. Default 5. */
   failureThreshold: number;
   /** The failures must fall within this many ms (a streak older than this starts again). Default 60 000. */
   windowMs: number;
@@ -36,9 +39,9 @@ export type BreakerListener = (from: BreakerState, to: BreakerState) => void;
  * The breaker. One per transport (one per Okta org).
  * @example
  * const breaker = new CircuitBreaker({ failureThreshold: 5, windowMs: 60_000, openMs: 30_000 }, Date.now);
- * const permit = breaker.acquire();
+ * const permit = breaker.acquire(30_000);
  * if (!permit.allowed) throw new Error(`retry at ${permit.retryAt}`);
- * breaker.record(permit, 'failure');
+ * breaker.record(permit, 'failure'); // once per call, after its retries
  */
 export class CircuitBreaker {
   readonly #options: CircuitBreakerOptions;
@@ -49,6 +52,8 @@ export class CircuitBreaker {
   #streakStartedAt = 0;
   #openedAt = 0;
   #trialInFlight = false;
+  /** When the running trial's verdict is due at the latest (its start plus its longest duration). */
+  #trialDueAt = 0;
 
   constructor(options: Partial<CircuitBreakerOptions>, clock: Clock, listener?: BreakerListener) {
     this.#options = { ...DEFAULT_BREAKER_OPTIONS, ...options };
@@ -68,25 +73,29 @@ export class CircuitBreaker {
   }
 
   /**
-   * Ask to send one attempt. Closed: allowed. Open: refused with `retryAt`. Half-open: the first caller gets the
-   * trial permit, everyone else is refused until the trial reports back.
+   * Ask to send one call. Closed: allowed. Open: refused with `retryAt`. Half-open: the first caller gets the
+   * trial permit, everyone else is refused until the trial reports back, with `retryAt` = the time the trial's
+   * verdict is due at the latest. `maxDurationMs` is how long the call may take (its deadline); a trial that has
+   * not reported by then is presumed lost and the slot is given to the next caller.
    */
-  acquire(): BreakerPermit {
+  acquire(maxDurationMs: number = this.#options.openMs): BreakerPermit {
     const state = this.state;
+    const now = this.#clock();
     if (state === 'closed') return { allowed: true, trial: false };
-    if (state === 'half-open' && !this.#trialInFlight) {
+    if (state === 'half-open' && (!this.#trialInFlight || now >= this.#trialDueAt)) {
       this.#trialInFlight = true;
+      this.#trialDueAt = now + Math.max(1, maxDurationMs);
       return { allowed: true, trial: true };
     }
-    // Open, or half-open with the trial still running: come back when the window could next admit a trial.
-    const retryAt = state === 'open' ? this.#openedAt + this.#options.openMs : this.#clock();
+    // Open: the end of the open window. Half-open with the trial running: when its verdict is due at the latest.
+    const retryAt = state === 'open' ? this.#openedAt + this.#options.openMs : this.#trialDueAt;
     return { allowed: false, retryAt };
   }
 
   /**
-   * Report how a permitted attempt ended: `success` (any answer below 500 other than a failure the caller chose
-   * to count), `failure` (5xx, network error, timeout), or `abandoned` (cancelled by the caller: no verdict, the
-   * trial slot is freed).
+   * Report how a permitted call ended (once per call, after its retries): `success` (its last answer was below
+   * 500), `failure` (5xx, network error, timeout), or `abandoned` (cancelled by the caller, closed, or never sent:
+   * no verdict, the trial slot is freed).
    */
   record(permit: BreakerPermit, outcome: 'success' | 'failure' | 'abandoned'): void {
     if (!permit.allowed) return;
@@ -102,7 +111,7 @@ export class CircuitBreaker {
       this.#open(now);
       return;
     }
-    if (this.#state === 'open') return; // a straggler that started before the breaker opened
+    if (this.#state === 'open') return; // a call that started before the breaker opened
     if (this.#failures === 0 || now - this.#streakStartedAt > this.#options.windowMs) {
       this.#failures = 0;
       this.#streakStartedAt = now;

@@ -19,10 +19,23 @@ import {
   TimeoutError,
 } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type BreakerPermit,
+  type BreakerState,
+  type CircuitBreakerOptions,
+} from './circuit-breaker.js';
 import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
-import type { HttpRequest, HttpResponse, RequestFactory, SendOptions, Transport } from './types.js';
+import type {
+  Circuit,
+  CloseOptions,
+  HttpRequest,
+  HttpResponse,
+  RequestFactory,
+  SendOptions,
+  Transport,
+} from './types.js';
 import { describeNetworkError, errorCode, follow } from './network-errors.js';
 import { readBody, responseHeaders, TOO_LARGE } from './response-body.js';
 
@@ -39,8 +52,10 @@ export interface TransportDeps {
 export interface OktaTransport extends Transport {
   /** The rate-limit headers of the latest response that carried them. */
   readonly rateLimit: RateLimitInfo | undefined;
-  /** The breaker's state (`closed` when the breaker is turned off). */
+  /** The API circuit's breaker state (`closed` when the breaker is turned off). */
   readonly breakerState: BreakerState;
+  /** Both circuits' breaker states: `api` (management API calls) and `token` (the token endpoint). */
+  readonly breakerStates: Readonly<Record<Circuit, BreakerState>>;
   /** The effective retry policy. */
   readonly retryPolicy: Readonly<RetryPolicy>;
 }
@@ -69,7 +84,8 @@ class UndiciTransport implements OktaTransport {
   /** The library's own Agent, closed by close(); undefined when the caller passed a dispatcher. */
   readonly #ownAgent: Agent | undefined;
   readonly #policy: RetryPolicy;
-  readonly #breaker: CircuitBreaker | undefined;
+  /** One breaker per circuit: the token endpoint's failures never stop API calls on a cached token. */
+  readonly #breakers: Readonly<Record<Circuit, CircuitBreaker>> | undefined;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number;
   readonly #maxBytes: number;
@@ -78,6 +94,8 @@ class UndiciTransport implements OktaTransport {
   #closed = false;
   /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
   readonly #closing = new AbortController();
+  /** Aborted by close({ force: true }): every call's attempt in flight is aborted too. */
+  readonly #forceClose = new AbortController();
 
   constructor(options: ResolvedTransportOptions, deps: TransportDeps) {
     this.#deps = deps;
@@ -86,13 +104,16 @@ class UndiciTransport implements OktaTransport {
     this.#deadlineMs = options.deadlineMs;
     this.#maxBytes = options.maxResponseBytes;
     this.#userAgent = options.userAgent;
-    this.#breaker =
-      options.breaker === false
+    const breakerOptions = options.breaker;
+    const breaker = (settings: CircuitBreakerOptions, circuit: Circuit): CircuitBreaker =>
+      new CircuitBreaker(settings, deps.clock, (from, to) => {
+        deps.metrics.breaker({ circuit, from, to });
+        deps.logger?.warn({ circuit, from, to }, `okta-m2m circuit breaker (${circuit}) ${to}`);
+      });
+    this.#breakers =
+      breakerOptions === false
         ? undefined
-        : new CircuitBreaker(options.breaker, deps.clock, (from, to) => {
-            deps.metrics.breaker({ from, to });
-            deps.logger?.warn({ from, to }, `okta-m2m circuit breaker ${to}`);
-          });
+        : { api: breaker(breakerOptions, 'api'), token: breaker(breakerOptions, 'token') };
     this.#ownAgent =
       options.dispatcher === undefined
         ? new Agent({
@@ -116,7 +137,14 @@ class UndiciTransport implements OktaTransport {
   }
 
   get breakerState(): BreakerState {
-    return this.#breaker?.state ?? 'closed';
+    return this.#breakers?.api.state ?? 'closed';
+  }
+
+  get breakerStates(): Readonly<Record<Circuit, BreakerState>> {
+    return {
+      api: this.#breakers?.api.state ?? 'closed',
+      token: this.#breakers?.token.state ?? 'closed',
+    };
   }
 
   get retryPolicy(): Readonly<RetryPolicy> {
@@ -129,14 +157,21 @@ class UndiciTransport implements OktaTransport {
     const { clock } = this.#deps;
     const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
     const deadlineAt = clock() + deadlineMs;
-    // The call's signal: aborted by the caller, or by the deadline (a real timer backs up the clock arithmetic).
+    // One breaker verdict per call (not per attempt): ask once, before anything is built or sent.
+    const breaker = this.#breakers?.[options.circuit ?? 'api'];
+    const permit: BreakerPermit = breaker?.acquire(deadlineMs) ?? { allowed: true, trial: false };
+    if (!permit.allowed) throw circuitOpen(options.operation, options.circuit ?? 'api', permit.retryAt);
+    // The call's signal: aborted by the caller, by the deadline (a real timer backs up the clock arithmetic), or
+    // by close({ force: true }).
     const call = new AbortController();
     const unfollow = follow(call, options.signal);
+    const unfollowClose = follow(call, this.#forceClose.signal);
     const deadlineTimer = setTimeout(() => call.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
-    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal };
+    const ctx: CallContext = { options, deadlineMs, deadlineAt, call: call.signal, verdict: 'abandoned' };
     try {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#attempt(factory, attempt, ctx);
+        ctx.verdict = result.kind !== 'response' || result.response.status >= 500 ? 'failure' : 'success';
         const outcome: AttemptOutcome =
           result.kind === 'response'
             ? {
@@ -154,10 +189,7 @@ class UndiciTransport implements OktaTransport {
           deadlineAt,
           random: this.#deps.random,
         });
-        if (!decision.retry) {
-          if (result.kind === 'response') return result.response;
-          throw result.error;
-        }
+        if (!decision.retry) return settle(result);
         this.#deps.metrics.retry({
           operation: options.operation,
           attempt,
@@ -171,17 +203,36 @@ class UndiciTransport implements OktaTransport {
         try {
           await this.#deps.sleep(decision.delayMs, AbortSignal.any([call.signal, this.#closing.signal]));
         } catch (error) {
-          if (this.#closed && !call.signal.aborted) throw new ClosedError();
+          if (this.#closed) throw new ClosedError(undefined, { cause: error });
           throw this.#abortError(error, ctx, undefined);
         }
+        // Other calls opened the breaker while this one waited: stop retrying, and give the caller the real
+        // answer (a 5xx with its request id, or the network error), not a CircuitOpenError.
+        if (breaker !== undefined && breaker.state === 'open' && !permit.trial) return settle(result);
       }
+    } catch (error) {
+      // Closed or cancelled by the caller: no verdict. Out of time: Okta did not answer in time, a failure.
+      // Otherwise (a network error or timeout of the last attempt, a factory that failed) the last verdict stands.
+      if (this.#closed || options.signal?.aborted === true) ctx.verdict = 'abandoned';
+      else if (isDeadline(error)) ctx.verdict = 'failure';
+      throw error;
     } finally {
+      breaker?.record(permit, ctx.verdict);
       clearTimeout(deadlineTimer);
       unfollow();
+      unfollowClose();
     }
   }
 
-  async close(): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (options.force === true && !this.#forceClose.signal.aborted) {
+      this.#closed = true;
+      this.#closing.abort();
+      this.#forceClose.abort(new ClosedError('The Okta client was closed with force: the call was aborted.'));
+      // The in-flight attempts are aborted above; a dispatcher the caller passed stays theirs to close.
+      await this.#ownAgent?.destroy();
+      return;
+    }
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort();
@@ -194,9 +245,6 @@ class UndiciTransport implements OktaTransport {
     if (this.#closed) throw new ClosedError();
     const remaining = ctx.deadlineAt - clock();
     if (remaining <= 0) throw deadlineError(ctx, undefined);
-    // Cheap fail-fast before building a request (which may sign a proof or fetch a token).
-    if (this.#breaker?.state === 'open')
-      throw circuitOpen(ctx.options.operation, this.#breaker.retryAt ?? clock());
 
     let request: HttpRequest;
     try {
@@ -206,9 +254,6 @@ class UndiciTransport implements OktaTransport {
     }
     const path = request.url.pathname;
     const label = `${request.method} ${path}`;
-
-    const permit: BreakerPermit = this.#breaker?.acquire() ?? { allowed: true, trial: false };
-    if (!permit.allowed) throw circuitOpen(ctx.options.operation, permit.retryAt);
 
     const left = ctx.deadlineAt - clock();
     const budget = Math.max(1, Math.min(this.#timeoutMs, left));
@@ -235,7 +280,7 @@ class UndiciTransport implements OktaTransport {
       } catch (error) {
         if (error === TOO_LARGE) {
           metrics.request({ ...event, status: res.statusCode, durationMs: clock() - started });
-          this.#breaker?.record(permit, 'success');
+          ctx.verdict = 'success';
           throw new ResponseError(
             `${label}: the response body exceeds ${this.#maxBytes} bytes (status ${res.statusCode})`,
             res.statusCode,
@@ -246,7 +291,6 @@ class UndiciTransport implements OktaTransport {
       }
       const response: HttpResponse = { status: res.statusCode, headers, body, url: request.url };
       metrics.request({ ...event, status: response.status, durationMs: clock() - started });
-      this.#breaker?.record(permit, response.status >= 500 ? 'failure' : 'success');
       const rateLimit = parseRateLimit(headers);
       if (rateLimit !== undefined) this.#rateLimit = rateLimit;
       return { kind: 'response', response, rateLimit };
@@ -254,12 +298,10 @@ class UndiciTransport implements OktaTransport {
       if (error instanceof OktaM2MError) throw error;
       const classified = this.#classify(error, ctx, controller.signal, label, kind, budget, attempt);
       if (classified.kind === 'fatal') {
-        this.#breaker?.record(permit, 'abandoned');
         metrics.request({ ...event, durationMs: clock() - started });
         throw classified.error;
       }
       metrics.request({ ...event, failure: classified.kind, durationMs: clock() - started });
-      this.#breaker?.record(permit, 'failure');
       return classified;
     } finally {
       clearTimeout(timer);
@@ -310,10 +352,14 @@ class UndiciTransport implements OktaTransport {
     };
   }
 
-  /** An error raised while the call was being cancelled: the caller's reason, or a deadline TimeoutError. */
+  /**
+   * An error raised while the call was being cancelled: the caller's reason, a ClosedError after
+   * close({ force: true }), or a deadline TimeoutError.
+   */
   #abortError(error: unknown, ctx: CallContext, label: string | undefined): unknown {
     const caller = ctx.options.signal;
     if (caller?.aborted) return caller.reason;
+    if (this.#forceClose.signal.aborted) return this.#forceClose.signal.reason;
     if (ctx.call.aborted) return deadlineError(ctx, label, error);
     return error;
   }
@@ -338,6 +384,18 @@ interface CallContext {
   deadlineMs: number;
   deadlineAt: number;
   call: AbortSignal;
+  /** The call's breaker outcome so far: the last attempt's, `abandoned` until one finished. */
+  verdict: 'success' | 'failure' | 'abandoned';
+}
+
+/** The call's result: the last response, or the last attempt's error. */
+function settle(result: AttemptResult): HttpResponse {
+  if (result.kind === 'response') return result.response;
+  throw result.error;
+}
+
+function isDeadline(error: unknown): boolean {
+  return error instanceof TimeoutError && error.kind === 'deadline';
 }
 
 type AttemptResult =
@@ -357,9 +415,10 @@ function deadlineError(ctx: CallContext, label: string | undefined, cause?: unkn
   );
 }
 
-function circuitOpen(operation: string, retryAt: number): CircuitOpenError {
+function circuitOpen(operation: string, circuit: Circuit, retryAt: number): CircuitOpenError {
+  const what = circuit === 'token' ? 'token endpoint' : 'management API';
   return new CircuitOpenError(
-    `Okta request "${operation}" not sent: the circuit breaker is open after repeated failures (5xx, timeouts or network errors); next trial at ${new Date(retryAt).toISOString()}`,
+    `Okta request "${operation}" not sent: the ${what} circuit breaker is open after repeated failed calls (5xx, timeouts or network errors); next trial at ${new Date(retryAt).toISOString()}`,
     retryAt,
     {
       hint: 'Okta looks unavailable from here; check status.okta.com and the network. Calls resume automatically.',

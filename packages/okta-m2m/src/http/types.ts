@@ -25,8 +25,23 @@ export interface HttpResponse {
 /** Builds attempt number `attempt` (1-based) of a request. Called again for every retry. */
 export type RequestFactory = (attempt: number, signal: AbortSignal) => Promise<HttpRequest> | HttpRequest;
 
+/** The two circuits, each with its own breaker: management API calls, and the token endpoint. */
+export type Circuit = 'api' | 'token';
+
+/** Options of `close()`. */
+export interface CloseOptions {
+  /**
+   * `false` (default): graceful. New calls are refused, calls waiting to retry stop with ClosedError, and requests
+   * already on the wire are let finish (up to their timeouts) before the connections close. `true`: requests in
+   * flight are aborted at once (their callers get ClosedError) and the sockets are destroyed.
+   */
+  force?: boolean | undefined;
+}
+
 /** Per-call options. */
 export interface SendOptions {
+  /** The circuit (breaker) the call belongs to. Default `api`; token requests use `token`. */
+  circuit?: Circuit | undefined;
   /** A name for metrics and logs, e.g. `token` or `users.get`. No identifiers or secrets. */
   operation: string;
   /** Whether failures (network, timeout, 5xx) may be retried. GETs are; token requests are (each attempt is new). */
@@ -40,13 +55,13 @@ export interface SendOptions {
 /**
  * Sends requests with timeouts, retries, the circuit breaker and metrics. Resolves with the final response
  * whatever its status (the caller interprets it); rejects only with TimeoutError, NetworkError,
- * CircuitOpenError or the caller's abort reason.
+ * CircuitOpenError, ClosedError or the caller's abort reason.
  */
 export interface Transport {
   send(factory: RequestFactory, options: SendOptions): Promise<HttpResponse>;
   /** The overall deadline (ms) of a call that sets none; callers spreading one call over several sends use it. */
   readonly deadlineMs?: number | undefined;
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** Read one header (case-insensitive name already lower-cased by the transport); the first value if repeated. */

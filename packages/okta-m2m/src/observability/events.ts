@@ -20,7 +20,14 @@ export const CHANNELS = {
   retry: 'okta-m2m:retry',
   /** {@link BreakerEvent} on each circuit-breaker state change. */
   breaker: 'okta-m2m:breaker',
+  /** {@link ClockSkewEvent} when the server's clock offset is learnt from its `Date` header. */
+  clockSkew: 'okta-m2m:clock-skew',
 } as const;
+
+export interface ClockSkewEvent {
+  /** Server minus local clock, ms. */
+  skewMs: number;
+}
 
 export interface TokenFetchEvent {
   durationMs: number;
@@ -33,7 +40,8 @@ export interface TokenFetchEvent {
 }
 
 export interface TokenCacheEvent {
-  result: 'hit' | 'miss' | 'refresh-ahead';
+  /** `negative`: a remembered token failure answered without a request (see the token provider). */
+  result: 'hit' | 'miss' | 'refresh-ahead' | 'negative';
 }
 
 export interface RequestEvent {
@@ -56,6 +64,8 @@ export interface RetryEvent {
 }
 
 export interface BreakerEvent {
+  /** Which breaker: `api` (management API calls) or `token` (the token endpoint). */
+  circuit: 'api' | 'token';
   from: 'closed' | 'open' | 'half-open';
   to: 'closed' | 'open' | 'half-open';
 }
@@ -67,4 +77,5 @@ export const channels = {
   request: channel(CHANNELS.request),
   retry: channel(CHANNELS.retry),
   breaker: channel(CHANNELS.breaker),
+  clockSkew: channel(CHANNELS.clockSkew),
 };

@@ -6,6 +6,7 @@
 import {
   channels,
   type BreakerEvent,
+  type ClockSkewEvent,
   type RequestEvent,
   type RetryEvent,
   type TokenCacheEvent,
@@ -21,8 +22,11 @@ export interface MetricsSnapshot {
     requests: number;
     /** Latency of finished fetches in ms: count, sum, max, and the last 256 samples' p50/p95. */
     latencyMs: { count: number; sum: number; max: number; p50: number; p95: number };
-    cache: { hits: number; misses: number; refreshAhead: number };
+    /** `negative`: lookups answered with a remembered failure, without a request. */
+    cache: { hits: number; misses: number; refreshAhead: number; negative: number };
   };
+  /** The authorization server's clock minus ours (ms), learnt from `Date` after a time-claim refusal. */
+  clock: { skewMs: number; corrections: number };
   requests: {
     total: number;
     byClass: { '2xx': number; '3xx': number; '4xx': number; '5xx': number; failed: number };
@@ -30,7 +34,12 @@ export interface MetricsSnapshot {
     byOperation: Record<string, number>;
   };
   retries: { total: number; byReason: Record<string, number> };
-  breaker: { state: 'closed' | 'open' | 'half-open'; opened: number };
+  /** The management API circuit's breaker (`state`, times `opened`), and the token endpoint's under `token`. */
+  breaker: {
+    state: 'closed' | 'open' | 'half-open';
+    opened: number;
+    token: { state: 'closed' | 'open' | 'half-open'; opened: number };
+  };
 }
 
 const SAMPLE_WINDOW = 256;
@@ -39,14 +48,17 @@ const SAMPLE_WINDOW = 256;
 export class Metrics {
   #token = { fetches: 0, fetchErrors: 0, requests: 0, count: 0, sum: 0, max: 0 };
   #samples: number[] = [];
-  #cache = { hits: 0, misses: 0, refreshAhead: 0 };
+  #cache = { hits: 0, misses: 0, refreshAhead: 0, negative: 0 };
+  #clock = { skewMs: 0, corrections: 0 };
   #requests = { total: 0, c2: 0, c3: 0, c4: 0, c5: 0, failed: 0 };
   #byStatus = new Map<number, number>();
   #byOperation = new Map<string, number>();
   #retries = 0;
   #retryReasons = new Map<string, number>();
-  #breakerState: BreakerEvent['to'] = 'closed';
-  #breakerOpened = 0;
+  #breakers = {
+    api: { state: 'closed' as BreakerEvent['to'], opened: 0 },
+    token: { state: 'closed' as BreakerEvent['to'], opened: 0 },
+  };
 
   tokenFetch(event: TokenFetchEvent): void {
     const t = this.#token;
@@ -64,6 +76,7 @@ export class Metrics {
   tokenCache(event: TokenCacheEvent): void {
     if (event.result === 'hit') this.#cache.hits++;
     else if (event.result === 'miss') this.#cache.misses++;
+    else if (event.result === 'negative') this.#cache.negative++;
     else this.#cache.refreshAhead++;
     if (channels.tokenCache.hasSubscribers) channels.tokenCache.publish(event);
   }
@@ -89,9 +102,16 @@ export class Metrics {
   }
 
   breaker(event: BreakerEvent): void {
-    this.#breakerState = event.to;
-    if (event.to === 'open') this.#breakerOpened++;
+    const breaker = this.#breakers[event.circuit];
+    breaker.state = event.to;
+    if (event.to === 'open') breaker.opened++;
     if (channels.breaker.hasSubscribers) channels.breaker.publish(event);
+  }
+
+  clockSkew(event: ClockSkewEvent): void {
+    this.#clock.skewMs = event.skewMs;
+    this.#clock.corrections++;
+    if (channels.clockSkew.hasSubscribers) channels.clockSkew.publish(event);
   }
 
   /** A copy of the counters. */
@@ -120,8 +140,9 @@ export class Metrics {
         byStatus: Object.fromEntries([...this.#byStatus].map(([k, v]) => [String(k), v])),
         byOperation: Object.fromEntries(this.#byOperation),
       },
+      clock: { ...this.#clock },
       retries: { total: this.#retries, byReason: Object.fromEntries(this.#retryReasons) },
-      breaker: { state: this.#breakerState, opened: this.#breakerOpened },
+      breaker: { ...this.#breakers.api, token: { ...this.#breakers.token } },
     };
   }
 }

@@ -114,13 +114,17 @@ export class UsersApi {
 
   /**
    * The pages of a listing: each page's users, its rate-limit headers and the `next` link. Follows
-   * `link rel="next"` verbatim (the cursor is opaque); a `next` on another origin is refused (ForeignOriginError).
+   * `link rel="next"` as given (the cursor is opaque), resolved against the URL of the page that carried it (RFC
+   * 8288 allows relative links); the resolved link must stay on the org's origin (ForeignOriginError otherwise).
+   * A `next` link to a page already read is a ResponseError, never an endless loop.
    * @example
    * for await (const page of users.pages({ limit: 100 })) console.log(page.users.length, page.rateLimit?.remaining);
    */
   async *pages(options: ListUsersOptions = {}): AsyncGenerator<UsersPage, void, undefined> {
     let url: string | undefined = this.#listUrl(options);
+    const visited = new Set<string>();
     while (url !== undefined) {
+      visited.add(new URL(url).href);
       const response = await this.#send('GET', url, 'users.list', options.signal);
       const body = processOktaResponse(response, { method: 'GET' });
       if (!Array.isArray(body)) {
@@ -131,10 +135,20 @@ export class UsersApi {
         );
       }
       const users = body.map((item) => asUser(item, 'GET', response));
-      const nextUrl = parseLinkHeader(headerValues(response, 'link'))['next'];
+      const nextUrl = resolveNext(parseLinkHeader(headerValues(response, 'link'))['next'], response);
       const after =
         nextUrl === undefined ? undefined : (new URL(nextUrl).searchParams.get('after') ?? undefined);
       yield { users, rateLimit: parseRateLimit(response.headers), nextUrl, after };
+      if (nextUrl !== undefined && visited.has(nextUrl)) {
+        throw new ResponseError(
+          `GET ${response.url.pathname}: the next link points to a page already read (page ${visited.size}); stopping instead of looping.`,
+          response.status,
+          {
+            response,
+            hint: 'Okta returned a pagination cursor it had already given; retry the listing later, and check any proxy that rewrites link headers.',
+          },
+        );
+      }
       url = nextUrl;
     }
   }
@@ -229,6 +243,23 @@ export class UsersApi {
     // encodeURIComponent (spaces as %20), not URLSearchParams (spaces as +), for unambiguous search expressions.
     const query = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
     return `${this.#origin}/api/v1/users?${query}`;
+  }
+}
+
+/**
+ * Resolve a `next` link against the URL of the response that carried it (a relative link is allowed by RFC 8288
+ * and produced by rewriting proxies). The origin check happens later, on the resolved URL, in sendAuthorized.
+ */
+function resolveNext(link: string | undefined, response: HttpResponse): string | undefined {
+  if (link === undefined) return undefined;
+  try {
+    return new URL(link, response.url).href;
+  } catch (cause) {
+    throw new ResponseError(`GET ${response.url.pathname}: the next link is not a URL.`, response.status, {
+      cause,
+      response,
+      hint: 'Check any proxy that rewrites link headers.',
+    });
   }
 }
 

@@ -64,19 +64,21 @@ void test('every call carries the jti it is given (fresh per call)', async () =>
   assert.notEqual(a, b);
 });
 
-void test('lifetime must be 1..3600 seconds', async () => {
+void test('lifetime must be 1..3300 seconds: exactly 3600 is refused (no margin for a fast clock)', async () => {
   const key = loadSigningKey({ privateKey: ec.privateKey, keyId: 'e' });
-  await assert.rejects(
-    createClientAssertion(key, { clientId: 'c', audience, lifetimeSeconds: 3601, now, jti: 'x' }),
-    RangeError,
-  );
+  for (const lifetimeSeconds of [3600, 3301]) {
+    await assert.rejects(
+      createClientAssertion(key, { clientId: 'c', audience, lifetimeSeconds, now, jti: 'x' }),
+      RangeError,
+    );
+  }
   const jwt = await createClientAssertion(key, {
     clientId: 'c',
     audience,
-    lifetimeSeconds: 3600,
+    lifetimeSeconds: 3300,
     now,
     jti: 'x',
   });
   const { payload } = decodeJwt(jwt);
-  assert.equal((payload['exp'] as number) - (payload['iat'] as number), 3600);
+  assert.equal((payload['exp'] as number) - (payload['iat'] as number), 3300);
 });

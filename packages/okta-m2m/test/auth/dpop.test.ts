@@ -221,18 +221,18 @@ void describe('createDpopProver: key loading', () => {
     [
       'a public JWK',
       () => ({ key: ec.publicKey.export({ format: 'jwk' }), deps: fakeDeps() }),
-      /no private part/,
+      /public JWK \(no "d" member\)/,
     ],
     [
       'a public KeyObject',
       () => ({ key: createPublicKey(ec.privateKey), deps: fakeDeps() }),
       /public KeyObject/,
     ],
-    ['a file path', () => ({ key: '/etc/okta/dpop.pem', deps: fakeDeps() }), /not PEM text/],
+    ['a file path', () => ({ key: '/etc/okta/dpop.pem', deps: fakeDeps() }), /neither PEM nor a JWK/],
     [
       'a garbled PEM',
       () => ({ key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', deps: fakeDeps() }),
-      /could not be parsed/,
+      /cannot be parsed/,
     ],
     ['a symmetric JWK', () => ({ key: { kty: 'oct', k: 'c2VjcmV0' }, deps: fakeDeps() }), /symmetric/],
     ['PS256', () => ({ alg: 'PS256' as DpopAlgorithm, deps: fakeDeps() }), /"PS256" is not supported/],

@@ -5,7 +5,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { calculateJwkThumbprint } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
+import { createClientAssertion } from '../../src/auth/client-assertion.js';
 import { generateKeyPair, jwkThumbprint, loadSigningKey } from '../../src/auth/keys.js';
 import { KeyError } from '../../src/errors.js';
 
@@ -64,14 +65,25 @@ void describe('loadSigningKey: accepted forms', () => {
     assert.equal(loadSigningKey({ privateKey: ec.privateKey, keyId: 'k' }).alg, 'ES256');
   });
 
-  void test('kid defaults to the RFC 7638 thumbprint (same value as jose computes)', async () => {
+  void test('no kid is guessed: without keyId a PEM key has none, and the assertion header carries no kid', async () => {
     const key = loadSigningKey({ privateKey: rsaPkcs8 });
-    assert.equal(key.kidSource, 'thumbprint');
+    assert.equal(key.kidSource, 'none');
+    assert.equal(key.kid, undefined);
     const expected = await calculateJwkThumbprint(
       createPublicKey(rsa.privateKey).export({ format: 'jwk' }) as never,
     );
-    assert.equal(key.kid, expected);
-    assert.equal(key.thumbprint, expected);
+    assert.equal(key.thumbprint, expected, 'the thumbprint is still known, but not sent as kid');
+    assert.deepEqual(JSON.parse(JSON.stringify(key)), { alg: 'RS256' });
+    assert.equal(key.publicJwk().kid, undefined);
+    const assertion = await createClientAssertion(key, {
+      clientId: '0oa1',
+      audience: 'https://example.okta.com/oauth2/v1/token',
+      lifetimeSeconds: 60,
+      now: Date.now(),
+      jti: 'j1',
+    });
+    const header = decodeProtectedHeader(assertion);
+    assert.deepEqual(Object.keys(header).sort(), ['alg', 'typ']);
   });
 
   void test('publicJwk carries kid, alg, use and no private members', () => {
@@ -133,7 +145,7 @@ void describe('loadSigningKey: KeyErrors', () => {
     keyError(() => loadSigningKey({ privateKey: p384.privateKey }), /curve secp384r1/);
     const ed = generateKeyPairSync('ed25519');
     keyError(() => loadSigningKey({ privateKey: ed.privateKey }), /ed25519 key, which is not supported/);
-    keyError(() => loadSigningKey({ privateKey: { kty: 'oct', k: 'abc' } }), /type oct/);
+    keyError(() => loadSigningKey({ privateKey: { kty: 'oct', k: 'abc' } }), /symmetric \(oct\) JWK/);
   });
 
   void test('keyId that differs from the JWK kid', () => {
@@ -216,8 +228,9 @@ void describe('generateKeyPair', () => {
       assert.equal(pair.publicJwk.use, 'sig');
       assert.equal(pair.publicJwk.kid, jwkThumbprint(pair.publicJwk));
       assert.equal((pair.publicJwk as unknown as Record<string, unknown>)['d'], undefined);
-      const loaded = loadSigningKey({ privateKey: pair.privateKeyPem });
+      const loaded = loadSigningKey({ privateKey: pair.privateKeyPem, keyId: pair.kid });
       assert.equal(loaded.kid, pair.kid);
+      assert.equal(loaded.thumbprint, pair.kid);
       assert.equal(loaded.alg, alg);
     });
   }

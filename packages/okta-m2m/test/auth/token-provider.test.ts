@@ -116,7 +116,7 @@ void describe('TokenProvider: cache and single flight', () => {
     const c = await provider.getToken(['okta.users.read']);
     assert.equal(c.value, 'at-2');
     assert.equal(form(transport.requests[1]!).get('scope'), 'okta.users.read');
-    assert.deepEqual(metrics.snapshot().token.cache, { hits: 1, misses: 2, refreshAhead: 0 });
+    assert.deepEqual(metrics.snapshot().token.cache, { hits: 1, misses: 2, refreshAhead: 0, negative: 0 });
   });
 
   void test('the request carries a fresh assertion per attempt with iss = sub = client id and aud = endpoint', async () => {
@@ -134,8 +134,8 @@ void describe('TokenProvider: cache and single flight', () => {
     assert.equal(transport.options[0]!.retryable, true);
   });
 
-  void test('an error reaches every waiting caller, and the next call tries again', async () => {
-    const { provider, transport, metrics } = setup([
+  void test('an error reaches every waiting caller; the next call within the back-off gets it again without a request, after it tries again', async () => {
+    const { provider, transport, metrics, clock } = setup([
       {
         status: 401,
         json: { error: 'invalid_client', error_description: 'The client_assertion JWT kid is invalid.' },
@@ -149,6 +149,9 @@ void describe('TokenProvider: cache and single flight', () => {
     }
     assert.equal(transport.requests.length, 1);
     assert.equal(metrics.snapshot().token.fetchErrors, 1);
+    await assert.rejects(provider.getToken(), OAuthError);
+    assert.equal(transport.requests.length, 1, 'remembered for 1 s');
+    clock.advance(1_000);
     assert.equal((await provider.getToken()).value, 'at-1');
   });
 });
@@ -419,5 +422,45 @@ void describe('TokenProvider: scopes and rejections', () => {
     await assert.rejects(aborted, /caller gave up/);
     g.release();
     assert.equal((await other).value, 'at-1');
+  });
+});
+
+void describe('TokenProvider: the refresh timer (mocked timers, short tokens)', () => {
+  void test('the timer fetches a new token in the background with no caller waiting; idle scope sets are left to expire', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let n = 0;
+    const { provider, transport, clock, metrics } = setup(() => bearer(++n, { expires_in: 100 }), {
+      refreshTimer: true,
+      refreshIdleSeconds: 120,
+    });
+    t.after(() => provider.close());
+    const first = await provider.getToken();
+    assert.equal(first.value, 'at-1');
+    // 100 s token: refresh at max(50%, min(80%, expiry − 300 s)) = 50 s after it was obtained.
+    clock.advance(49_999);
+    t.mock.timers.tick(49_999);
+    await provider.settled();
+    assert.equal(transport.requests.length, 1, 'not before the refresh time');
+    clock.advance(1);
+    t.mock.timers.tick(1);
+    await provider.settled();
+    assert.equal(transport.requests.length, 2, 'the timer fetched with no caller waiting');
+    assert.equal(metrics.snapshot().token.cache.misses + metrics.snapshot().token.cache.hits, 1, 'no lookup');
+    assert.equal((await provider.getToken()).value, 'at-2', 'the background token is served');
+    // Used at t=50 s; the next timer fires 50 s later (t=100 s), within the 120 s idle window: refreshed.
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 3);
+    // Nobody asks any more: the timer at t=150 s is 100 s after the last use (within 120 s): refreshed; the one
+    // at t=200 s is 150 s after it: the scope set is idle and its token is left to expire.
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 4);
+    clock.advance(50_000);
+    t.mock.timers.tick(50_000);
+    await provider.settled();
+    assert.equal(transport.requests.length, 4, 'idle for 150 s > refreshIdleSeconds: no refresh');
   });
 });

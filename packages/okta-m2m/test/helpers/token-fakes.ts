@@ -20,12 +20,14 @@ export function defaultTokenSettings(tokenEndpoint: URL): {
   audience: string;
   assertionLifetimeSeconds: number;
   refreshAheadSeconds: number;
+  refreshIdleSeconds: number;
   requireAllScopes: boolean;
 } {
   return {
     audience: tokenEndpoint.href,
     assertionLifetimeSeconds: CONFIG_DEFAULTS.assertionLifetimeSeconds,
     refreshAheadSeconds: CONFIG_DEFAULTS.refreshAheadSeconds,
+    refreshIdleSeconds: CONFIG_DEFAULTS.refreshIdleSeconds,
     requireAllScopes: CONFIG_DEFAULTS.requireAllScopes,
   };
 }

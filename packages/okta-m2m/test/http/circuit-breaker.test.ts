@@ -106,3 +106,21 @@ void test('defaults: 5 failures, open for 30 s', () => {
   now = 30_000;
   assert.equal(breaker.state, 'half-open');
 });
+
+void test('half-open: callers refused while the trial runs get the time its verdict is due, not "now"', () => {
+  const { breaker, fail, advance, now } = setup();
+  fail();
+  fail();
+  fail();
+  advance(30_000);
+  const trial = breaker.acquire(10_000);
+  assert.deepEqual(trial, { allowed: true, trial: true });
+  advance(2_000);
+  const refused = breaker.acquire(10_000);
+  assert.equal(refused.allowed, false);
+  assert.equal(refused.allowed === false && refused.retryAt, now() - 2_000 + 10_000);
+  assert.ok(refused.allowed === false && refused.retryAt > now(), 'a real future time');
+  // A trial that never reports is presumed lost at its due time: the next caller becomes the trial.
+  advance(8_000);
+  assert.deepEqual(breaker.acquire(10_000), { allowed: true, trial: true });
+});

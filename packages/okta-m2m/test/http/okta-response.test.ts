@@ -220,3 +220,18 @@ void test('the path defaults to the response URL path, never its query', () => {
   assert.equal(e.path, '/api/v1/users/alice%40example.com');
   assert.doesNotMatch(JSON.stringify(e), /hunter2/);
 });
+
+void test('hints: E0000005 (a session-only endpoint), E0000031 (bad search expression), E0000029 (bad cursor)', () => {
+  const cases: [number, string, string, RegExp][] = [
+    [403, 'E0000005', 'Invalid session', /does not accept OAuth access tokens for service apps/],
+    [400, 'E0000031', 'Invalid search criteria.', /search\/filter expression is invalid.*operators/],
+    [400, 'E0000029', 'Invalid paging request.', /paging cursor is invalid: follow the `next` link/],
+  ];
+  for (const [status, code, summary, hint] of cases) {
+    const e = thrown(res(status, oktaError(code, summary)));
+    assert.ok(e instanceof OktaApiError, code);
+    assert.equal(e.errorCode, code);
+    assert.equal(e.status, status);
+    assert.match(e.hint ?? '', hint, code);
+  }
+});

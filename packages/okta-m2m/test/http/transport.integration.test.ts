@@ -162,7 +162,7 @@ void test('a POST is not retried on 503: OktaApiError with the Okta-side hint', 
   assert.equal(await matched(), 1);
 });
 
-void test('outage: the breaker opens, calls fail fast without reaching the emulator, a trial after openMs closes it', async (t) => {
+void test('outage: the breaker counts calls, not attempts; it opens after 4 failed calls, then fails fast; a trial after openMs closes it', async (t) => {
   let now = 5_000_000;
   const h = harness(
     { breaker: { failureThreshold: 4, openMs: 30_000 } },
@@ -171,23 +171,78 @@ void test('outage: the breaker opens, calls fail fast without reaching the emula
   );
   t.after(() => h.transport.close());
   const matched = await fault({ method: 'GET', path: '/api/v1/users*', sequence: [503], repeat: true });
-  await assert.rejects(h.users.get(userId), (e) => e instanceof OktaApiError && e.status === 503);
-  // The second call's first attempt is the fourth failure: the breaker opens and its retry is refused.
-  await assert.rejects(h.users.get(userId), CircuitOpenError);
-  assert.equal(h.transport.breakerState, 'open');
-  assert.equal(await matched(), 4);
+  for (let call = 1; call <= 4; call++) {
+    // Each failed call is the real 503, with its request id, after its 3 attempts: never CircuitOpenError.
+    await assert.rejects(h.users.get(userId), (e: unknown) => {
+      assert.ok(e instanceof OktaApiError && !(e instanceof CircuitOpenError), String(e));
+      assert.equal(e.status, 503);
+      assert.ok(e.requestId, 'the request id of the real answer');
+      return true;
+    });
+    assert.equal(await matched(), call * 3, `call ${call}: three attempts reached the emulator`);
+    assert.equal(h.transport.breakerState, call < 4 ? 'closed' : 'open');
+  }
   await assert.rejects(h.users.get(userId), (e: unknown) => {
     assert.ok(e instanceof CircuitOpenError);
     assert.equal(e.retryAt, now + 30_000);
     return true;
   });
-  assert.equal(await matched(), 4, 'nothing reached the emulator while open');
+  assert.equal(await matched(), 12, 'nothing reached the emulator while open');
   await fetch(`${emu.url}/__emulator/faults`, { method: 'DELETE' });
   now += 30_000;
   assert.equal(h.transport.breakerState, 'half-open');
   assert.equal((await h.users.get(userId)).id, userId);
   assert.equal(h.transport.breakerState, 'closed');
-  assert.deepEqual(h.metrics.snapshot().breaker, { state: 'closed', opened: 1 });
+  assert.deepEqual(h.metrics.snapshot().breaker, {
+    state: 'closed',
+    opened: 1,
+    token: { state: 'closed', opened: 0 },
+  });
+});
+
+void test('the breaker opening while a call waits to retry: that call gets the real 503 with its request id, not CircuitOpenError', async (t) => {
+  const now = 5_000_000;
+  // The first call's retry wait is held until the breaker has been opened by other calls.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let holdNext = true;
+  const metrics = new Metrics();
+  const transport = createTransport(
+    resolveTransportOptions({ breaker: { failureThreshold: 2, openMs: 30_000 }, retry: { maxAttempts: 3 } }),
+    {
+      clock: () => now,
+      random: () => 0,
+      metrics,
+      sleep: async () => {
+        if (holdNext) {
+          holdNext = false;
+          await held;
+        }
+      },
+    },
+  );
+  t.after(() => transport.close());
+  const users = new UsersApi({
+    transport,
+    authorizer: new SswsAuthorizer([emu.adminToken]),
+    orgUrl: emu.url,
+  });
+  const matched = await fault({ method: 'GET', path: '/api/v1/users*', sequence: [503], repeat: true });
+  const first = users.get(userId).then(
+    () => assert.fail('expected a 503'),
+    (e: unknown) => e,
+  );
+  while ((await matched()) < 1) await new Promise((r) => setImmediate(r));
+  // Two other calls fail (3 attempts each) and open the breaker while the first call waits.
+  await assert.rejects(users.get(userId), OktaApiError);
+  await assert.rejects(users.get(userId), OktaApiError);
+  assert.equal(transport.breakerState, 'open');
+  release();
+  const e = await first;
+  assert.ok(e instanceof OktaApiError && !(e instanceof CircuitOpenError), String(e));
+  assert.equal(e.status, 503);
+  assert.ok(e.requestId);
+  assert.equal(await matched(), 7, 'the first call stopped after its first attempt');
 });
 
 void test('connection reset: a GET is retried and succeeds; three resets give NetworkError', async (t) => {
@@ -229,13 +284,16 @@ void test('malformed JSON on a 200: ResponseError, not retried', async (t) => {
   assert.equal(await matched(), 1);
 });
 
+// The attempt timeout is a real timer; the margins make the outcome certain on a loaded machine: the stalled
+// attempt answers 4 s after a 1 s timeout, and the retry (an ordinary local GET) has the whole second. The
+// backoff waits are injected (no real sleep).
 void test('slow answer: the attempt times out and the retry succeeds; always slow gives TimeoutError', async (t) => {
-  const h = harness({ timeoutMs: 300 });
+  const h = harness({ timeoutMs: 1_000 });
   t.after(() => h.transport.close());
   const once = await fault({
     method: 'GET',
     path: '/api/v1/users/:id',
-    sequence: [{ type: 'latency', ms: 1500 }],
+    sequence: [{ type: 'latency', ms: 4_000 }],
   });
   assert.equal((await h.users.get(userId)).id, userId);
   assert.equal(await once(), 2);
@@ -243,10 +301,10 @@ void test('slow answer: the attempt times out and the retry succeeds; always slo
   await fault({
     method: 'GET',
     path: '/api/v1/users/:id',
-    sequence: [{ type: 'latency', ms: 1500 }],
+    sequence: [{ type: 'latency', ms: 4_000 }],
     repeat: true,
   });
-  const h2 = harness({ timeoutMs: 200, retry: { maxAttempts: 2 } });
+  const h2 = harness({ timeoutMs: 500, retry: { maxAttempts: 2 } });
   t.after(() => h2.transport.close());
   await assert.rejects(h2.users.get(userId), (e: unknown) => {
     assert.ok(e instanceof TimeoutError);
@@ -254,4 +312,9 @@ void test('slow answer: the attempt times out and the retry succeeds; always slo
     return true;
   });
   assert.equal(h2.metrics.snapshot().retries.byReason['timeout'], 1);
+  assert.deepEqual(
+    h2.sleeps.map((s) => s.ms),
+    [50],
+    'one injected backoff wait (random 0.5 × 100 ms)',
+  );
 });

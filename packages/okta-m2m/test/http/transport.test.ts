@@ -232,12 +232,13 @@ void test("the caller's abort rejects with the caller's reason and is not retrie
   t.after(() => transport.close());
   const timers = new Set<NodeJS.Timeout>();
   t.after(() => timers.forEach(clearTimeout));
-  routes.set('/hang', (_req, res) => {
-    timers.add(setTimeout(() => res.end('late'), 3000));
-  });
   const controller = new AbortController();
   const reason = new Error('shutting down');
-  setTimeout(() => controller.abort(reason), 50);
+  routes.set('/hang', (_req, res) => {
+    timers.add(setTimeout(() => res.end('late'), 3000));
+    // Abort once the server holds the request (not after a guessed delay).
+    controller.abort(reason);
+  });
   await assert.rejects(
     transport.send(get('/hang'), { operation: 'test', retryable: true, signal: controller.signal }),
     (e) => e === reason,
@@ -309,7 +310,10 @@ void test('breaker: failures open it, calls then fail fast without reaching the 
     (e: unknown) => {
       assert.ok(e instanceof CircuitOpenError);
       assert.equal(e.retryAt, now + 30_000);
-      assert.match(e.message, /^Okta request "users.get" not sent: the circuit breaker is open/);
+      assert.match(
+        e.message,
+        /^Okta request "users.get" not sent: the management API circuit breaker is open/,
+      );
       return true;
     },
   );
@@ -318,5 +322,9 @@ void test('breaker: failures open it, calls then fail fast without reaching the 
   now += 30_000;
   assert.equal((await transport.send(get('/outage'), { operation: 'test', retryable: true })).status, 200);
   assert.equal(transport.breakerState, 'closed');
-  assert.deepEqual(metrics.snapshot().breaker, { state: 'closed', opened: 1 });
+  assert.deepEqual(metrics.snapshot().breaker, {
+    state: 'closed',
+    opened: 1,
+    token: { state: 'closed', opened: 0 },
+  });
 });
