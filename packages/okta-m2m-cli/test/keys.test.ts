@@ -78,7 +78,11 @@ test('keys rotate --dry-run changes nothing; keys rotate adds an ACTIVE key and 
     { kid: out.kid, status: 'ACTIVE' },
   ]);
   assert.equal(statSync(app.keyPath).mode & 0o777, 0o600);
-  assert.equal(loadSigningKey({ privateKeyPath: app.keyPath }).kid, out.kid, 'the file holds the new key');
+  assert.equal(
+    loadSigningKey({ privateKeyPath: app.keyPath }).thumbprint,
+    out.kid,
+    'the file holds the new key',
+  );
   assert.equal(readFileSync(out.kidPath, 'utf8').trim(), out.kid);
   assert.equal(out.env.OKTA_KEY_ID, out.kid);
   assert.match(out.next.join('\n'), new RegExp(`keys retire ${app.keyId} --delete`));

@@ -70,6 +70,8 @@ export type {
   GeneratedKeyPair,
 } from './auth/keys.js';
 export type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
+export { KID_SIDECAR_SUFFIX } from './auth/key-source.js';
+export type { KeyFunction, KeyFunctionResult, KeyStatus } from './auth/key-source.js';
 
 // Data: tokens and users.
 export type { OktaAccessToken } from './auth/access-token.js';
@@ -91,5 +93,6 @@ export type {
   RequestEvent,
   RetryEvent,
   BreakerEvent,
+  KeyEvent,
 } from './observability/events.js';
 export type { MetricsSnapshot } from './observability/metrics.js';

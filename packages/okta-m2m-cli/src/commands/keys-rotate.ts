@@ -7,14 +7,14 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateKeyPair, type SigningAlg } from 'okta-m2m';
+import { generateKeyPair, KID_SIDECAR_SUFFIX, type SigningAlg } from 'okta-m2m';
 import { ENV_VARIABLES } from 'okta-m2m/core';
 import { CliError } from '../cli-error.js';
 import { flag, stringOption, type CommandContext } from '../command.js';
 import { jsonText } from '../io.js';
 import { replaceFileAtomically } from '../key-files.js';
 import { keysTarget, listAppKeys } from '../keys/app-keys.js';
-import { configuredKey, KID_SIDECAR_SUFFIX, usedBecause } from '../keys/configured-key.js';
+import { configuredKey, usedBecause } from '../keys/configured-key.js';
 
 /** Run keys rotate. */
 export async function run(ctx: CommandContext): Promise<number> {

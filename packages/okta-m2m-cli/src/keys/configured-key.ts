@@ -1,19 +1,16 @@
 /**
  * Which registered key this configuration signs with: the kid in OKTA_KEY_ID (`--key-id`), and the private
  * key in OKTA_PRIVATE_KEY_PATH (`--private-key-path`) or OKTA_PRIVATE_KEY, matched to a registered key by its
- * public-key thumbprint and by the kid the library would send (a `<key file>.kid` sidecar, the JWK's own
- * kid, else the thumbprint). `keys list` marks that key, `keys rotate` reports it as the previous one and
+ * public-key thumbprint and by the kid the library would send (the JWK's own kid, a `<key file>.kid` sidecar,
+ * else OKTA_KEY_ID). `keys list` marks that key, `keys rotate` reports it as the previous one and
  * `keys retire` refuses it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KeyError, loadSigningKey } from 'okta-m2m';
+import { KeyError, KID_SIDECAR_SUFFIX, loadSigningKey } from 'okta-m2m';
 import { ENV_VARIABLES } from 'okta-m2m/core';
 import type { CommandContext } from '../command.js';
 import type { AppKey } from './app-keys.js';
-
-/** The file next to a key file that holds its kid: `<key file>.kid`. */
-export const KID_SIDECAR_SUFFIX = '.kid';
 
 /** What the configuration says about its signing key. */
 export interface ConfiguredKey {
@@ -21,8 +18,8 @@ export interface ConfiguredKey {
   keyId: string | undefined;
   /** The configured key file, when one is set (resolved against the working directory). */
   privateKeyPath: string | undefined;
-  /** The private key that was read: where from, its thumbprint and the kid the library sends with it. */
-  key: { source: string; thumbprint: string; kid: string } | undefined;
+  /** The private key that was read: where from, its thumbprint and the kid the library sends with it (if any). */
+  key: { source: string; thumbprint: string; kid: string | undefined } | undefined;
   /** Why the configured private key could not be read (a KeyError's message), if it could not. */
   problem: { message: string; hint: string | undefined } | undefined;
 }
@@ -48,7 +45,7 @@ export function configuredKey(ctx: CommandContext): ConfiguredKey {
       allowInsecureKeyFile: /^(1|true|yes)$/i.test(env[ENV_VARIABLES.allowInsecureKeyFile] ?? ''),
     });
     const sidecar = privateKeyPath === undefined ? undefined : readSidecarKid(privateKeyPath);
-    const kid = sidecar ?? (loaded.kidSource === 'jwk' ? loaded.kid : (keyId ?? loaded.kid));
+    const kid = loaded.kidSource === 'jwk' ? loaded.kid : (sidecar ?? keyId);
     return {
       ...base,
       key: { source: privateKeyPath ?? ENV_VARIABLES.privateKey, thumbprint: loaded.thumbprint, kid },
@@ -70,7 +67,8 @@ export function usedBecause(key: AppKey, configured: ConfiguredKey): string | un
   if (configured.key === undefined) return undefined;
   if (key.thumbprint !== undefined && key.thumbprint === configured.key.thumbprint)
     return `it is the public key of ${configured.key.source}`;
-  if (configured.key.kid === key.kid) return `${configured.key.source} is sent with its kid`;
+  if (configured.key.kid !== undefined && configured.key.kid === key.kid)
+    return `${configured.key.source} is sent with its kid`;
   return undefined;
 }
 
