@@ -13,7 +13,13 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import { Ajv } from 'ajv';
-import { createOktaClient, OktaM2MError, type OktaClient, type OktaClientOptions } from 'okta-m2m';
+import {
+  createOktaClient,
+  OktaM2MError,
+  type KeyStatus,
+  type OktaClient,
+  type OktaClientOptions,
+} from 'okta-m2m';
 import type { DestinationStream } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { ApiKey } from './api-keys.js';
@@ -22,6 +28,7 @@ import type { LogLevel, SharedTokenStoreConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { registerOktaMetrics } from './ops/okta-metrics.js';
 import { startStatusTracker } from './ops/status-tracker.js';
+import { startKeyReloader } from './ops/key-reload.js';
 import { createReadiness } from './ops/readiness.js';
 import { openTokenStore } from './ops/token-store.js';
 import { recordUpstreamAttempts, type UpstreamRecord } from './ops/upstream-context.js';
@@ -38,6 +45,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The Okta calls made for this request. */
     upstream: UpstreamRecord;
+  }
+  interface FastifyInstance {
+    /** Re-read the Okta client key now (main.ts calls it on SIGHUP); resolves to the key's state. */
+    reloadOktaKey(reason: string): Promise<KeyStatus>;
   }
 }
 
@@ -59,6 +70,8 @@ export interface BuildAppOptions {
   readinessCacheMs?: number | undefined;
   /** Share tokens with the other replicas through Redis (`REDIS_URL`, `TOKEN_STORE_KEY`). Default: per process. */
   tokenStore?: SharedTokenStoreConfig | undefined;
+  /** Re-read the client key when `okta.privateKeyPath` (or its `.kid` file) changes. Default true. */
+  watchKeyFile?: boolean | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -91,7 +104,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     rateLimit: () => client.transport.rateLimit,
     breakerState: () => client.transport.breakerState,
     tokenStore: () => tokens.lastState(),
+    keyStatus: () => client.tokens.keyStatus(),
   });
+  const keyPath = options.watchKeyFile === false ? undefined : options.okta.privateKeyPath;
+  const keyReloader = startKeyReloader(client, keyPath, logger.child({ component: 'key-reload' }));
   const stopRecording = recordUpstreamAttempts();
   const tracker = startStatusTracker();
   const requestDuration = new Histogram({
@@ -103,6 +119,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const readiness = createReadiness({
     cacheMs: options.readinessCacheMs ?? 5000,
+    // While the key is unusable each probe re-reads it (a file, a key function), so the service heals itself.
+    gate: async () => {
+      let key = client.tokens.keyStatus();
+      if (!key.usable) key = await client.tokens.reloadKey();
+      if (key.usable) return undefined;
+      return {
+        code: key.problem?.code ?? 'OKTA_M2M_KEY',
+        hint: key.problem?.hint,
+        detail: `no usable client key (${key.problem?.message ?? `none loaded yet from ${key.source}`})`,
+      };
+    },
     probe: async () => {
       const pages = client.users.pages({ limit: 1 });
       try {
@@ -141,6 +168,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
 
+  app.decorate('reloadOktaKey', (reason: string) => keyReloader.reload(reason));
   app.decorateRequest('upstream', null as unknown as UpstreamRecord);
   app.addHook('onRequest', async (request, reply) => {
     request.upstream = { attempts: [] };
@@ -223,6 +251,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.addHook('onClose', async () => {
     stopRecording();
+    keyReloader.stop();
     tracker.stop();
     oktaMetrics.stop();
     await client.close();

@@ -3,7 +3,8 @@
  * The `users-service` command (`npm start` at the repository root). With `OKTA_DOMAIN` set it serves that org
  * with the guide's `OKTA_*` variables; without it, it starts the embedded demo org (the Okta emulator with a
  * ready app and seeded users) and generates a read key and a write key. It validates the configuration (every
- * problem at once), listens, prints where it is and what to try, and shuts down gracefully on SIGTERM/SIGINT.
+ * problem at once), listens, prints where it is and what to try, re-reads the Okta client key on SIGHUP, and shuts
+ * down gracefully on SIGTERM/SIGINT.
  */
 import { ConfigError, KeyError } from 'okta-m2m';
 import { generateApiKey } from './api-keys.js';
@@ -107,6 +108,12 @@ async function main(): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // A rotated key file is picked up without a restart (watched too; SIGHUP forces a re-read).
+    process.on('SIGHUP', () => {
+      app
+        .reloadOktaKey('SIGHUP')
+        .catch((error: unknown) => app.log.warn({ err: error }, 'key reload failed'));
+    });
   });
 }
 

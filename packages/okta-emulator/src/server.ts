@@ -220,7 +220,11 @@ export interface RunningEmulator {
     tokenRequestsByClient: Record<string, number>;
     /** `success` or the OAuth `error` code of each token request (see `Stats` in src/state/org-records.ts). */
     tokenRequestsByOutcome: Record<string, number>;
+    /** Token requests by the `kid` of their client assertion (`(none)` without one), whatever the outcome. */
+    tokenRequestsByKid: Record<string, number>;
     tokensIssued: number;
+    /** Tokens issued, by the `kid` of the client assertion that obtained them. */
+    tokensIssuedByKid: Record<string, number>;
     apiRequests: number;
   };
   /** Clears apps, tokens, users and counters. */

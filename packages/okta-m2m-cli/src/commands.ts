@@ -50,6 +50,17 @@ export const CLIENT_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
+/** The settings of the `keys` commands: the app (Management API with OKTA_API_TOKEN) and the configured key. */
+export const KEYS_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--org-url <url>', description: 'Okta org URL (OKTA_DOMAIN)' },
+  { flags: '--client-id <id>', description: "the service app's client ID (OKTA_CLIENT_ID)" },
+  { flags: '--key-id <kid>', description: 'kid this configuration signs with (OKTA_KEY_ID)' },
+  {
+    flags: '--private-key-path <path>',
+    description: 'the configured private key file (OKTA_PRIVATE_KEY_PATH)',
+  },
+];
+
 /** The table. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -112,6 +123,53 @@ export const COMMANDS: readonly CommandSpec[] = [
       'okta-m2m setup --dry-run --json',
     ],
     load: () => import('./commands/setup.js'),
+  },
+  {
+    path: ['keys', 'list'],
+    summary: "List the app's registered public keys: kid, status, created; the one this configuration uses",
+    arguments: [],
+    options: KEYS_OPTIONS,
+    examples: ['OKTA_API_TOKEN=... okta-m2m keys list', 'okta-m2m keys list --json'],
+    load: () => import('./commands/keys-list.js'),
+  },
+  {
+    path: ['keys', 'rotate'],
+    summary:
+      'Add a new key pair ACTIVE beside the current key and replace the private key file atomically (mode 600)',
+    arguments: [],
+    options: [
+      ...KEYS_OPTIONS,
+      {
+        flags: '--out <path>',
+        description: 'new private key file (default: OKTA_PRIVATE_KEY_PATH, replaced in place)',
+      },
+      {
+        flags: '--alg <alg>',
+        description: 'RS256 (RSA-2048, default) or ES256 (P-256)',
+        choices: ['RS256', 'ES256'],
+      },
+      { flags: '--force', description: 'overwrite an existing --out file that is not the configured key' },
+      { flags: '--dry-run', description: 'print the plan; change nothing' },
+    ],
+    examples: [
+      'okta-m2m keys rotate',
+      'okta-m2m keys rotate --alg ES256 --json',
+      'okta-m2m keys rotate --out ./secrets/okta-next.pem --dry-run',
+    ],
+    load: () => import('./commands/keys-rotate.js'),
+  },
+  {
+    path: ['keys', 'retire'],
+    summary:
+      'Deactivate a key (and with --delete, delete it); refused for the only ACTIVE key or the key in use here',
+    arguments: [{ name: '<kid>', description: "the key's kid (or its Okta id, pks...)" }],
+    options: [
+      ...KEYS_OPTIONS,
+      { flags: '--delete', description: 'delete the key after deactivating it' },
+      { flags: '--dry-run', description: 'print the plan; change nothing' },
+    ],
+    examples: ['okta-m2m keys retire OLD_KID', 'okta-m2m keys retire OLD_KID --delete --json'],
+    load: () => import('./commands/keys-retire.js'),
   },
   {
     path: ['token'],

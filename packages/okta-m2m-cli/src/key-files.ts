@@ -1,9 +1,23 @@
 /**
  * Writing key files safely: the private key with mode 600, never over an existing file unless asked, and
- * creating the file exclusively so no other process can open it between creation and the mode change.
+ * creating the file exclusively so no other process can open it between creation and the mode change. A key
+ * file that a running service reads is replaced atomically: the new content goes to a temporary file in the
+ * same directory (created exclusively with the final mode, flushed to disk) that is then renamed over the old
+ * one, so a reader sees the whole old file or the whole new one, never half of either.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { CliError } from './cli-error.js';
 
 /**
@@ -27,6 +41,34 @@ export function writeKeyFile(path: string, text: string, options: { mode: number
       'config',
       `Cannot write ${path}: ${(error as Error).message}.`,
       'Check the directory exists and is writable.',
+    );
+  }
+}
+
+/**
+ * Replace (or create) a file atomically: write a temporary sibling with `mode`, flush it, rename it over
+ * `path`. The temporary file is removed when anything fails; `path` is then untouched.
+ * @example
+ * replaceFileAtomically('/run/secrets/okta.pem', pem, 0o600);
+ */
+export function replaceFileAtomically(path: string, text: string, mode: number): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(temporary, 'wx', mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new CliError(
+      'config',
+      `Cannot write ${path}: ${(error as Error).message}.`,
+      'Check the directory exists and is writable by this user.',
     );
   }
 }

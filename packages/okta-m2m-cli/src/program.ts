@@ -95,7 +95,7 @@ function commandWords(argv: readonly string[]): string {
     if (spec.path.every((w, i) => argv[i] === w) && spec.path.length > words.length)
       words.splice(0, words.length, ...spec.path);
   }
-  if (words.length === 0 && argv[0] === 'users') words.push('users');
+  if (words.length === 0 && (argv[0] === 'users' || argv[0] === 'keys')) words.push(argv[0]);
   return words.length === 0 ? '' : `${words.join(' ')} `;
 }
 

@@ -3,11 +3,19 @@
  * the Users API and one metrics instance. One client per process (per org and app); `close()` it on shutdown.
  */
 import { checkSeparateKey, createDpopProver, importDpopKey } from './auth/dpop.js';
+import {
+  fileKeySource,
+  fixedKeySource,
+  functionKeySource,
+  type KeySourceContext,
+  type KeyStatus,
+  type SigningKeySource,
+} from './auth/key-source.js';
 import { loadSigningKey, readPrivateKeyFile, type SigningKey } from './auth/keys.js';
 import type { OktaAccessToken } from './auth/access-token.js';
 import { ServerClock } from './auth/server-clock.js';
 import { TokenProvider } from './auth/token-provider.js';
-import { resolveConfig, tokenSettings, type OktaClientOptions } from './config.js';
+import { resolveConfig, tokenSettings, type OktaClientOptions, type ResolvedConfig } from './config.js';
 import { describeConfig, type ConfigDescription } from './config-describe.js';
 import { defaultDeps } from './deps.js';
 import type { BreakerState } from './http/circuit-breaker.js';
@@ -65,6 +73,13 @@ export interface OktaTokens {
   readonly dpopActive: boolean;
   /** The configured scopes (sorted, de-duplicated), used when none are given. */
   readonly scopes: readonly string[];
+  /** The client key's state: its kid, whether it is usable, changes seen, the latest problem (no key material). */
+  keyStatus(): KeyStatus;
+  /**
+   * Re-read the key file (or call the key function) now, forgetting keys Okta refused before, e.g. on SIGHUP
+   * after a rotation. The next token request signs with the key; tokens already issued stay in use.
+   */
+  reloadKey(): Promise<KeyStatus>;
 }
 
 /**
@@ -100,8 +115,11 @@ export interface OktaClient {
   readonly transport: TransportStatus;
   /** The effective configuration, every default applied, as printable JSON with no key material. */
   readonly config: ConfigDescription;
-  /** The client-authentication key (serialises as `{ alg, kid }` only). */
-  readonly signingKey: SigningKey;
+  /**
+   * The client-authentication key in use (serialises as `{ alg, kid }` only). It follows a key file or key
+   * function as it changes; undefined while a key function has not answered yet.
+   */
+  readonly signingKey: SigningKey | undefined;
   /** A copy of the counters: token fetches and latency, cache hits and misses, responses by class, retries. */
   metrics(): MetricsSnapshot;
   /**
@@ -128,17 +146,12 @@ export interface OktaClient {
  */
 export function createOktaClient(options: OktaClientOptions): OktaClient {
   const config = resolveConfig(options);
-  const signingKey = loadSigningKey({
-    privateKey: config.privateKey,
-    privateKeyPath: config.privateKeyPath,
-    keyId: config.keyId,
-    allowInsecureKeyFile: config.allowInsecureKeyFile,
-  });
   const logger = createSafeLogger(config.logger);
   const deps = defaultDeps({ ...config.deps, logger });
   const metrics = new Metrics();
   // The server's clock as learnt from its Date header: assertions and DPoP proofs are signed on it.
   const serverClock = new ServerClock(deps.clock);
+  const keys = keySourceFor(config, { logger, metrics });
   const transport = createTransport(config.transport, {
     clock: deps.clock,
     sleep: deps.sleep,
@@ -164,11 +177,12 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
         : config.dpop.key !== undefined
           ? importDpopKey(config.dpop.key, config.dpop.alg, 'dpop.key')
           : undefined;
-  if (dpopKey !== undefined) checkSeparateKey(dpopKey.thumbprint, signingKey.thumbprint);
+  if (dpopKey !== undefined && keys.key !== undefined)
+    checkSeparateKey(dpopKey.thumbprint, keys.key.thumbprint);
   const tokens = new TokenProvider({
     ...tokenSettings(config),
     transport,
-    signingKey,
+    signingKey: keys,
     dpopProver:
       config.dpop.mode === false
         ? undefined
@@ -176,7 +190,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
             createDpopProver({
               loaded: dpopKey,
               alg: config.dpop.alg,
-              clientAuthThumbprint: signingKey.thumbprint,
+              clientAuthThumbprint: keys.key?.thumbprint,
               deps: { clock: serverClock.now, uuid: deps.uuid },
             }),
     serverClock,
@@ -190,7 +204,9 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     tokens: tokensView(tokens),
     transport: transportStatus(transport),
     config: deepFreeze(describeConfig(config)),
-    signingKey,
+    get signingKey() {
+      return keys.key;
+    },
     metrics: () => metrics.snapshot(),
     close: (options: CloseOptions = {}) => {
       tokens.close();
@@ -241,7 +257,26 @@ function tokensView(provider: TokenProvider): OktaTokens {
     get scopes() {
       return provider.scopes;
     },
+    keyStatus: () => provider.keyStatus(),
+    reloadKey: () => provider.reloadKey(),
   });
+}
+
+/** The client key: a file re-read when it changes, a function, or a fixed key. */
+function keySourceFor(config: ResolvedConfig, context: KeySourceContext): SigningKeySource {
+  if (config.privateKeyPath !== undefined) {
+    return fileKeySource(
+      {
+        path: config.privateKeyPath,
+        keyId: config.keyId,
+        allowInsecureKeyFile: config.allowInsecureKeyFile,
+      },
+      context,
+    );
+  }
+  if (typeof config.privateKey === 'function')
+    return functionKeySource(config.privateKey, context, config.keyId);
+  return fixedKeySource(loadSigningKey({ privateKey: config.privateKey, keyId: config.keyId }));
 }
 
 function describeToken(token: OktaAccessToken): TokenInfo {

@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { DpopAlgorithm, DpopKeyInput } from './auth/dpop-key.js';
+import type { KeyFunction } from './auth/key-source.js';
 import type { PrivateKeyInput } from './auth/keys.js';
 import type { TokenStore } from './auth/token-store.js';
 import type { Deps, Logger } from './deps.js';
@@ -82,9 +83,16 @@ export interface OktaClientOptions {
   orgUrl: string;
   /** The service app's client ID. */
   clientId: string;
-  /** The private key: PEM (PKCS#8, PKCS#1, SEC1), a private JWK (object or JSON text), or a KeyObject. */
-  privateKey?: PrivateKeyInput | undefined;
-  /** A file holding the private key (PEM or JWK JSON), mode 600. Give this or `privateKey`. */
+  /**
+   * The private key: PEM (PKCS#8, PKCS#1, SEC1), a private JWK (object or JSON text), or a KeyObject; or a
+   * function returning the current key (or `{ privateKey, keyId }`), called before each token request, so the
+   * key can be rotated without a restart.
+   */
+  privateKey?: PrivateKeyInput | KeyFunction | undefined;
+  /**
+   * A file holding the private key (PEM or JWK JSON), mode 600. Give this or `privateKey`. Re-read when it (or
+   * `<file>.kid`, which names its kid) changes; the next token request signs with the new key.
+   */
   privateKeyPath?: string | undefined;
   /** The kid of the registered public key. Default: the JWK's kid, else none (no `kid` header: Okta then needs the app to have a single key). */
   keyId?: string | undefined;
@@ -183,7 +191,7 @@ export interface TokenSettings {
 export interface ResolvedConfig {
   orgUrl: URL;
   clientId: string;
-  privateKey: PrivateKeyInput | undefined;
+  privateKey: PrivateKeyInput | KeyFunction | undefined;
   privateKeyPath: string | undefined;
   keyId: string | undefined;
   scopes: readonly string[];

@@ -261,8 +261,13 @@ function credentialsSection(
       `Required: the private key (PEM or JWK), or set privateKeyPath (${name('privateKeyPath')}) to a key file.`,
     );
   }
-  if (hasKey && typeof input.privateKey !== 'string' && typeof input.privateKey !== 'object') {
-    report('privateKey', 'Must be PEM text, a private JWK object, or a KeyObject.');
+  if (
+    hasKey &&
+    typeof input.privateKey !== 'string' &&
+    typeof input.privateKey !== 'object' &&
+    typeof input.privateKey !== 'function'
+  ) {
+    report('privateKey', 'Must be PEM text, a private JWK object, a KeyObject, or a function returning one.');
   }
   if (hasPath && typeof input.privateKeyPath !== 'string') report('privateKeyPath', 'Must be a file path.');
   if (input.keyId !== undefined && (typeof input.keyId !== 'string' || input.keyId.trim() === '')) {

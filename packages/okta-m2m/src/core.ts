@@ -45,7 +45,13 @@ export type {
   TokenResponseResult,
   ProcessTokenResponseOptions,
 } from './auth/token-request.js';
-export { TokenProvider, MAX_TOKEN_REQUESTS_PER_FETCH } from './auth/token-provider.js';
+export {
+  TokenProvider,
+  MAX_TOKEN_REQUESTS_PER_FETCH,
+  MAX_KEY_RETRIES_PER_FETCH,
+} from './auth/token-provider.js';
+export { fileKeySource, functionKeySource, fixedKeySource } from './auth/key-source.js';
+export type { SigningKeySource, KeySourceContext } from './auth/key-source.js';
 export type { TokenProviderOptions } from './auth/token-provider.js';
 export { createAccessToken } from './auth/access-token.js';
 export { tokenCacheKey } from './auth/token-store.js';

@@ -70,6 +70,8 @@ export type {
   GeneratedKeyPair,
 } from './auth/keys.js';
 export type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
+export { KID_SIDECAR_SUFFIX } from './auth/key-source.js';
+export type { KeyFunction, KeyFunctionResult, KeyStatus } from './auth/key-source.js';
 
 // Token stores: share tokens between processes (okta-m2m-redis implements TokenStore on Redis).
 export { MemoryTokenStore } from './auth/memory-token-store.js';
@@ -102,5 +104,6 @@ export type {
   RequestEvent,
   RetryEvent,
   BreakerEvent,
+  KeyEvent,
 } from './observability/events.js';
 export type { MetricsSnapshot } from './observability/metrics.js';

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of the Okta client, fed from the library's diagnostics channels (`CHANNELS`): token fetch
- * latency, token cache lookups, upstream responses by class and status, retries, breaker state and DPoP nonce
- * rounds, plus the rate-limit headroom the transport last saw and the token store's state (shared or degraded). Subscribing is the library's documented way to
+ * latency, token cache lookups, upstream responses by class and status, retries, breaker state, DPoP nonce
+ * rounds and client key changes, plus the rate-limit headroom the transport last saw and the token store's state
+ * (shared or degraded). Subscribing is the library's documented way to
  * observe it; nothing here reaches into its internals. The channels are process-wide, so one subscription
  * serves one client per process (the service's rule).
  */
@@ -10,6 +11,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
   CHANNELS,
   type BreakerEvent,
+  type KeyEvent,
+  type KeyStatus,
   type RequestEvent,
   type RetryEvent,
   type TokenCacheEvent,
@@ -27,6 +30,8 @@ export interface OktaMetricsSource {
   breakerState(): keyof typeof BREAKER_STATE_VALUE;
   /** Where tokens are kept: in this process only, shared through Redis, or per replica while Redis is away. */
   tokenStore?: (() => 'in-process' | 'shared' | 'degraded') | undefined;
+  /** The client key's state (kid, usable). */
+  keyStatus(): KeyStatus;
 }
 
 /** A running subscription; `stop()` unsubscribes. */
@@ -77,6 +82,29 @@ export function registerOktaMetrics(registry: Registry, source: OktaMetricsSourc
     name: 'okta_dpop_nonce_rounds_total',
     help: 'Extra token requests made because Okta demanded a (new) DPoP nonce.',
     registers,
+  });
+  const keyEvents = new Counter({
+    name: 'okta_client_key_events_total',
+    help: 'Client key events: changed (a new key from the source), load-failed (a change that could not be loaded), refused (by Okta), reverted (back to the previous key).',
+    labelNames: ['event'],
+    registers,
+  });
+  const keyChanges = new Counter({
+    name: 'okta_client_key_changes_total',
+    help: 'Client key changes, by the kid changed to.',
+    labelNames: ['kid'],
+    registers,
+  });
+  new Gauge({
+    name: 'okta_client_key_info',
+    help: 'The client key in use: 1 for its kid, with usable="false" while Okta refuses it or none could be loaded.',
+    labelNames: ['kid', 'usable'],
+    registers,
+    collect() {
+      this.reset();
+      const status = source.keyStatus();
+      if (status.kid !== undefined) this.set({ kid: status.kid, usable: String(status.usable) }, 1);
+    },
   });
   new Gauge({
     name: 'okta_breaker_state',
@@ -143,6 +171,15 @@ export function registerOktaMetrics(registry: Registry, source: OktaMetricsSourc
       },
     ],
     [CHANNELS.breaker, (m) => transitions.inc({ to: (m as BreakerEvent).to })],
+    [
+      CHANNELS.key,
+      (m) => {
+        const e = m as KeyEvent;
+        if (e.event === 'loaded') return;
+        keyEvents.inc({ event: e.event });
+        if (e.event === 'changed' && e.kid !== undefined) keyChanges.inc({ kid: e.kid });
+      },
+    ],
   ];
   for (const [name, handler] of handlers) subscribe(name, handler);
   return {

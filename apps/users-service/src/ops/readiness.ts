@@ -1,6 +1,6 @@
 /**
- * Readiness: a token can be had and Okta answers. One cheap call (the first page of one user, which needs a
- * token) proves both; its result is kept for a few seconds so that frequent probes from several load balancers
+ * Readiness: a usable client key is present, a token can be had and Okta answers. The key is checked on every
+ * probe (a local read); one cheap call (the first page of one user, which needs a token) proves the rest; its result is kept for a few seconds so that frequent probes from several load balancers
  * do not spend the org's rate limit, and concurrent probes share one check.
  */
 import { OktaM2MError } from 'okta-m2m';
@@ -10,10 +10,19 @@ export type Readiness =
   | { ready: true; checkedAt: number }
   | { ready: false; checkedAt: number; code: string; hint: string | undefined; detail: string };
 
+/** Why the service cannot be ready whatever Okta says (e.g. no usable client key). */
+export interface ReadinessBlock {
+  code: string;
+  hint: string | undefined;
+  detail: string;
+}
+
 /** Options of {@link createReadiness}. */
 export interface ReadinessOptions {
   /** The check: resolves when Okta answered, throws otherwise. */
   probe(): Promise<void>;
+  /** A local condition checked on every call, before the cached probe: a block means not ready. */
+  gate?: (() => Promise<ReadinessBlock | undefined>) | undefined;
   /** How long a result is reused (ms). */
   cacheMs: number;
   clock?: () => number;
@@ -45,8 +54,10 @@ export function createReadiness(options: ReadinessOptions): { check(): Promise<R
     }
   };
   return {
-    check: () => {
-      if (last !== undefined && clock() - last.checkedAt < options.cacheMs) return Promise.resolve(last);
+    check: async () => {
+      const block = await options.gate?.();
+      if (block !== undefined) return { ready: false, checkedAt: clock(), ...block };
+      if (last !== undefined && clock() - last.checkedAt < options.cacheMs) return last;
       running ??= run().then((result) => {
         last = result;
         running = undefined;

@@ -15,8 +15,8 @@ declare module 'fastify' {
     receivedAt: number;
     /** Set by the API-auth hook for routes under `/api/v1` and `/oauth2/v1/clients`; undefined elsewhere. */
     principal?: Principal;
-    /** Token endpoint bookkeeping for the stats: the authenticated client and the outcome. */
-    tokenOutcome?: { clientId?: string; outcome?: string };
+    /** Token endpoint bookkeeping for the stats: the assertion's kid, the authenticated client and the outcome. */
+    tokenOutcome?: { clientId?: string; outcome?: string; kid?: string };
   }
 }
 

@@ -6,6 +6,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthProtocolError } from '../lib/errors.js';
+import { parseCompactJwt } from '../lib/jws.js';
 import { TOKEN_PATH } from '../lib/http-paths.js';
 import { JWT_BEARER_ASSERTION_TYPE, authenticateClientAssertion } from '../oauth/client-assertion.js';
 import { dpopHeaderValues, verifyDpopProof } from '../oauth/dpop.js';
@@ -16,6 +17,9 @@ import type { OidcApp } from '../state/org-records.js';
 
 /** Marker body for a token request whose Content-Type is not a form: its parameters are ignored. */
 const NOT_A_FORM = Object.freeze({});
+
+/** The stats key of a client assertion without a `kid` header. */
+const NO_KID = '(none)';
 
 /** Longest token-request body accepted (a request is ~2 KB). */
 const TOKEN_BODY_LIMIT = 64 * 1024;
@@ -68,7 +72,7 @@ async function handleTokenRequest(state: EmulatorState, request: FastifyRequest,
 
   const tokenEndpoint = state.orgUrl + TOKEN_PATH;
   const app = authenticate(state, request, params.values, tokenEndpoint);
-  request.tokenOutcome = { clientId: app.id };
+  request.tokenOutcome = { ...request.tokenOutcome, clientId: app.id };
 
   if (grantType !== 'client_credentials') {
     const configured = app.grantTypes.join(', ');
@@ -96,7 +100,9 @@ async function handleTokenRequest(state: EmulatorState, request: FastifyRequest,
   const scopes = grantedScopes(app, params.values.scope);
   const { accessToken } = mintAccessToken(state, { clientId: app.id, scopes, ...(jkt ? { jkt } : {}) });
   state.stats.tokensIssued++;
-  request.tokenOutcome = { clientId: app.id, outcome: 'success' };
+  request.tokenOutcome = { ...request.tokenOutcome, clientId: app.id, outcome: 'success' };
+  const kid = request.tokenOutcome.kid ?? NO_KID;
+  state.stats.tokensIssuedByKid[kid] = (state.stats.tokensIssuedByKid[kid] ?? 0) + 1;
   return reply
     .code(200)
     .header('cache-control', 'no-store')
@@ -140,6 +146,8 @@ function authenticate(
   }
   const assertion = values.client_assertion;
   if (assertion === undefined || assertion === '') throw new OAuthProtocolError('missing_client_credentials');
+  const kid = parseCompactJwt(assertion)?.header.kid;
+  request.tokenOutcome = { kid: typeof kid === 'string' ? kid : NO_KID };
   const app = authenticateClientAssertion(state, assertion, tokenEndpoint);
   if (values.client_id !== undefined && values.client_id !== app.id)
     throw new OAuthProtocolError('invalid_client');
@@ -200,4 +208,6 @@ function countTokenRequest(state: EmulatorState, request: FastifyRequest, status
     request.tokenOutcome?.outcome ??
     (status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'other');
   stats.tokenRequestsByOutcome[outcome] = (stats.tokenRequestsByOutcome[outcome] ?? 0) + 1;
+  const kid = request.tokenOutcome?.kid;
+  if (kid !== undefined) stats.tokenRequestsByKid[kid] = (stats.tokenRequestsByKid[kid] ?? 0) + 1;
 }

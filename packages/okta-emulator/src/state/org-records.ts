@@ -112,7 +112,11 @@ export interface Stats {
   tokenRequestsByClient: Record<string, number>;
   /** `success` or the OAuth `error` code (or `rate_limited`, `error` for anything else). */
   tokenRequestsByOutcome: Record<string, number>;
+  /** Token requests by the `kid` in their client assertion's header (`(none)` without one), whatever the outcome. */
+  tokenRequestsByKid: Record<string, number>;
   tokensIssued: number;
+  /** Tokens issued, by the `kid` of the client assertion that obtained them. */
+  tokensIssuedByKid: Record<string, number>;
   apiRequests: number;
   /** Keyed by `METHOD /route/pattern`. */
   apiRequestsByRoute: Record<string, number>;
@@ -132,7 +136,9 @@ export function emptyStats(): Stats {
     tokenRequests: 0,
     tokenRequestsByClient: {},
     tokenRequestsByOutcome: {},
+    tokenRequestsByKid: {},
     tokensIssued: 0,
+    tokensIssuedByKid: {},
     apiRequests: 0,
     apiRequestsByRoute: {},
   };

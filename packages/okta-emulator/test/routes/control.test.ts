@@ -78,7 +78,9 @@ void describe('/__emulator control API', () => {
       'tokenRequests',
       'tokenRequestsByClient',
       'tokenRequestsByOutcome',
+      'tokenRequestsByKid',
       'tokensIssued',
+      'tokensIssuedByKid',
       'apiRequests',
       'apiRequestsByRoute',
     ]) {

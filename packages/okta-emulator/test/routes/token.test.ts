@@ -289,4 +289,20 @@ void describe('POST /oauth2/v1/token (client_credentials)', () => {
     );
     assert.equal(after.tokensIssued - before.tokensIssued, 1);
   });
+
+  void test("stats count token requests and issued tokens by the client assertion's kid", async () => {
+    const diff = (a: Record<string, number>, b: Record<string, number>, k: string): number =>
+      (a[k] ?? 0) - (b[k] ?? 0);
+    const before = structuredClone(h.emu.stats());
+    assert.equal((await h.token(tokenForm(await assertion(h, app)))).statusCode, 200);
+    const unknown = await h.token(tokenForm(await assertion(h, app, {}, { kid: 'retired-kid' })));
+    assert.equal(unknown.statusCode, 401);
+    await h.token(tokenForm('garbage'));
+    const after = h.emu.stats();
+    assert.equal(diff(after.tokenRequestsByKid, before.tokenRequestsByKid, app.keyId), 1);
+    assert.equal(diff(after.tokensIssuedByKid, before.tokensIssuedByKid, app.keyId), 1);
+    assert.equal(diff(after.tokenRequestsByKid, before.tokenRequestsByKid, 'retired-kid'), 1);
+    assert.equal(diff(after.tokensIssuedByKid, before.tokensIssuedByKid, 'retired-kid'), 0);
+    assert.equal(diff(after.tokenRequestsByKid, before.tokenRequestsByKid, '(none)'), 1, 'unparsable');
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * The CLI's own small Management API client (admin API token sent as `SSWS`), for what `setup` and `doctor`
- * read and write: apps, their JWKS keys and scope grants, IAM custom roles, resource sets, client role
+ * The CLI's own small Management API client (admin API token sent as `SSWS`), for what `setup`, `keys` and
+ * `doctor` read and write: apps, their JWKS keys (list, add, activate, deactivate, delete) and scope grants, IAM custom roles, resource sets, client role
  * assignments and groups. Requests follow Okta's management.yaml; every failure becomes a CliError whose
  * message names the method and path, never the token.
  */
@@ -143,6 +143,28 @@ export class ManagementClient {
       `/api/v1/apps/${encodeURIComponent(appId)}/credentials/jwks`,
     );
     return body.keys ?? [];
+  }
+
+  /**
+   * Add a public key to the app's JWKS (`POST .../credentials/jwks`), ACTIVE unless `status` says otherwise.
+   * Okta refuses a duplicate kid, a 51st key and an RSA key under 2048 bits (400 E0000001).
+   */
+  async addAppKey(appId: string, publicJwk: Json, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<Json> {
+    const path = `/api/v1/apps/${encodeURIComponent(appId)}/credentials/jwks`;
+    return (await this.request('POST', path, { ...publicJwk, status })).body;
+  }
+
+  /** Activate or deactivate one JWKS key by its Okta id (`pks...`, not the kid). */
+  async setAppKeyStatus(appId: string, keyId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<Json> {
+    const action = status === 'ACTIVE' ? 'activate' : 'deactivate';
+    const path = `/api/v1/apps/${encodeURIComponent(appId)}/credentials/jwks/${encodeURIComponent(keyId)}/lifecycle/${action}`;
+    return (await this.request('POST', path)).body;
+  }
+
+  /** Delete one INACTIVE JWKS key by its Okta id (Okta refuses to delete an ACTIVE key). */
+  async deleteAppKey(appId: string, keyId: string): Promise<void> {
+    const path = `/api/v1/apps/${encodeURIComponent(appId)}/credentials/jwks/${encodeURIComponent(keyId)}`;
+    await this.request('DELETE', path);
   }
 
   /** The app's Okta API scope grants. */

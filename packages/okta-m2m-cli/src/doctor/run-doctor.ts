@@ -64,7 +64,8 @@ export async function runDoctor(settings: Settings, options: DoctorOptions = {})
   let key: ReturnType<typeof loadSigningKey>;
   try {
     key = loadSigningKey({
-      privateKey: config.privateKey,
+      // From the environment the key is text or a file, never a key function.
+      privateKey: typeof config.privateKey === 'function' ? undefined : config.privateKey,
       privateKeyPath: config.privateKeyPath,
       keyId: config.keyId,
       allowInsecureKeyFile: config.allowInsecureKeyFile,

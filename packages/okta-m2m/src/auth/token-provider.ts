@@ -12,7 +12,11 @@
  *   The refresh is started by the first lookup past that point, and by a timer (unref'd; `close()` clears it).
  *   A failed background refresh is logged and retried 30 s later; callers are not disturbed while the cached
  *   token is valid. A token counts as expired `min(30 s, 10% of lifetime)` before its `expires_in`.
- * - Every token HTTP attempt signs a new client assertion (new `jti`) and a new DPoP proof.
+ * - Every token HTTP attempt signs a new client assertion (new `jti`) and a new DPoP proof, with the key the
+ *   key source holds at that moment (a key file re-read when it changes, see key-source.ts). A token request
+ *   refused because of the key ("kid is invalid", "signature is invalid") tells the source, which re-reads it
+ *   (or goes back to the previous accepted key); when it has another key, the request is sent again with a
+ *   new assertion, at most {@link MAX_KEY_RETRIES_PER_FETCH} times per fetch. Cached tokens are untouched.
  * - DPoP: `'auto'` starts without proofs and switches for good when the server says a proof is missing;
  *   `true` always proves; `false` never does. The nonce handshake is bounded: at most 3 token requests per fetch.
  * - The refresh timer only refreshes scope sets used within `refreshIdleSeconds` (default 900): a token no one
@@ -60,6 +64,7 @@ import { Metrics } from '../observability/metrics.js';
 import type { OktaAccessToken } from './access-token.js';
 import { createClientAssertion } from './client-assertion.js';
 import { ServerClock, timeClaimRefusal } from './server-clock.js';
+import { fixedKeySource, type KeyStatus, type SigningKeySource } from './key-source.js';
 import type { SigningKey } from './keys.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { fetchOnce } from './shared-fetch.js';
@@ -74,6 +79,12 @@ import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestA
  * assert(server.tokenRequests <= MAX_TOKEN_REQUESTS_PER_FETCH);
  */
 export const MAX_TOKEN_REQUESTS_PER_FETCH = 3;
+/**
+ * Token requests sent again per fetch after Okta refused the client key (a re-read key, then the previous one).
+ * @example
+ * assert(refusedKeyRetries <= MAX_KEY_RETRIES_PER_FETCH);
+ */
+export const MAX_KEY_RETRIES_PER_FETCH = 2;
 const BACKGROUND_RETRY_MS = 30_000;
 const SCOPE_DROP_INTERVAL_MS = 60_000;
 /** Negative-cache back-off: first wait, and the longest. */
@@ -88,7 +99,8 @@ const NEGATIVE_MAX_MS = 60_000;
  */
 export interface TokenProviderOptions extends TokenSettings {
   transport: Transport;
-  signingKey: SigningKey;
+  /** The client key, or a source whose key may change (fileKeySource, functionKeySource). */
+  signingKey: SigningKey | SigningKeySource;
   /** The DPoP prover, or a factory called at most once, when DPoP is first needed. Required unless dpop is false. */
   dpopProver?: DpopProver | (() => Promise<DpopProver>) | undefined;
   /** Start background refreshes from a timer too (not only from lookups). Default true. */
@@ -113,7 +125,7 @@ interface CacheEntry {
   /** Last time a caller asked for this scope set (local clock). */
   lastUsedAt: number;
   /** A remembered failure that repetition cannot fix, answered without a request until `until`. */
-  failure: { error: unknown; until: number; backoffMs: number } | undefined;
+  failure: { error: unknown; until: number; backoffMs: number; key: SigningKey | undefined } | undefined;
   /** The value of the last token dropped after a 401 or 403: never taken back from the store. */
   dropped?: string | undefined;
 }
@@ -130,7 +142,7 @@ export class TokenProvider implements RequestAuthorizer {
   readonly #endpoint: URL;
   readonly #clientId: string;
   readonly #audience: string;
-  readonly #key: SigningKey;
+  readonly #keys: SigningKeySource;
   readonly #scopes: readonly string[];
   readonly #lifetime: number;
   readonly #dpopMode: 'auto' | boolean;
@@ -158,7 +170,7 @@ export class TokenProvider implements RequestAuthorizer {
     this.#endpoint = new URL(options.tokenEndpoint.href);
     this.#clientId = options.clientId;
     this.#audience = options.audience;
-    this.#key = options.signingKey;
+    this.#keys = isKeySource(options.signingKey) ? options.signingKey : fixedKeySource(options.signingKey);
     this.#scopes = normaliseScopes(options.scopes);
     this.#lifetime = options.assertionLifetimeSeconds;
     this.#dpopMode = options.dpop;
@@ -189,6 +201,27 @@ export class TokenProvider implements RequestAuthorizer {
     return this.#scopes;
   }
 
+  /** The client key's state: its kid, whether it is usable, changes seen, the latest problem. */
+  keyStatus(): KeyStatus {
+    return this.#keys.status();
+  }
+
+  /**
+   * Re-read the client key now (forgetting keys Okta refused before, and remembered token failures when the key
+   * changed); resolves to its state.
+   */
+  async reloadKey(): Promise<KeyStatus> {
+    if (await this.#keys.reload()) for (const entry of this.#entries.values()) entry.failure = undefined;
+    return this.#keys.status();
+  }
+
+  /** A remembered failure of the key (refused, unloadable) no longer holds once the source has another key. */
+  async #keyChangedSince(failure: NonNullable<CacheEntry['failure']>): Promise<boolean> {
+    if (!(isKeyRefusal(failure.error) || failure.error instanceof KeyError)) return false;
+    const now = await this.#keys.current().catch(() => undefined);
+    return now !== undefined && now !== failure.key;
+  }
+
   /**
    * A valid access token for `scopes` (default: the configured scopes), from the cache when possible.
    * @example
@@ -212,7 +245,12 @@ export class TokenProvider implements RequestAuthorizer {
       }
       return token;
     }
-    if (entry.inflight === undefined && entry.failure !== undefined && now < entry.failure.until) {
+    if (
+      entry.inflight === undefined &&
+      entry.failure !== undefined &&
+      now < entry.failure.until &&
+      !(await this.#keyChangedSince(entry.failure))
+    ) {
       this.#metrics.tokenCache({ result: 'negative' });
       throw entry.failure.error;
     }
@@ -337,13 +375,18 @@ export class TokenProvider implements RequestAuthorizer {
             now + NEGATIVE_MAX_MS,
             Math.max(now + NEGATIVE_FIRST_MS, error.resetAt ?? 0),
           );
-          entry.failure = { error, until, backoffMs: entry.failure?.backoffMs ?? NEGATIVE_FIRST_MS / 2 };
+          entry.failure = {
+            error,
+            until,
+            backoffMs: entry.failure?.backoffMs ?? NEGATIVE_FIRST_MS / 2,
+            key: this.#keys.key,
+          };
         } else if (isPermanentFailure(error)) {
           const backoffMs =
             entry.failure === undefined
               ? NEGATIVE_FIRST_MS
               : Math.min(NEGATIVE_MAX_MS, entry.failure.backoffMs * 2);
-          entry.failure = { error, until: now + backoffMs, backoffMs };
+          entry.failure = { error, until: now + backoffMs, backoffMs, key: this.#keys.key };
         }
         throw error;
       } finally {
@@ -472,16 +515,19 @@ export class TokenProvider implements RequestAuthorizer {
     const serverNow = this.#serverClock.now;
     const started = clock();
     let requests = 0;
+    let keyRetries = 0;
     let status: number | undefined;
     let skewCorrected = false;
     try {
       for (let round = 1; ; round++) {
         const prover = this.#dpopActive ? await this.#getProver() : undefined;
         await this.#pace();
+        let signedWith: SigningKey | undefined;
         const response = await this.#transport.send(
           async () => {
             requests++;
-            const clientAssertion = await createClientAssertion(this.#key, {
+            signedWith = await this.#keys.current();
+            const clientAssertion = await createClientAssertion(signedWith, {
               clientId: this.#clientId,
               audience: this.#audience,
               lifetimeSeconds: this.#lifetime,
@@ -503,7 +549,7 @@ export class TokenProvider implements RequestAuthorizer {
         if (this.#rateBucket !== undefined)
           publishHeadroom(this.#tokenStore, this.#rateBucket, response, this.#log);
         const receivedAt = clock();
-        let result;
+        let result: ReturnType<typeof processTokenResponse>;
         try {
           result = processTokenResponse(response, {
             requestedScopes: entry.scopes,
@@ -511,12 +557,31 @@ export class TokenProvider implements RequestAuthorizer {
             jkt: prover?.thumbprint,
           });
         } catch (error) {
+          if (
+            signedWith !== undefined &&
+            keyRetries < MAX_KEY_RETRIES_PER_FETCH &&
+            isKeyRefusal(error) &&
+            (await this.#keys.refused(signedWith))
+          ) {
+            keyRetries++;
+            round--; // not a DPoP round
+            this.#log.warn(
+              {
+                refusedKid: signedWith.kid,
+                kid: this.#keys.status().kid,
+                error: (error as OAuthError).errorDescription,
+              },
+              'Okta refused the client key; sending the token request again with the key the source holds now',
+            );
+            continue;
+          }
           if (skewCorrected || !this.#correctSkew(error, response, receivedAt)) throw error;
           skewCorrected = true;
           round--; // the corrected resend does not count against the DPoP handshake rounds
           continue;
         }
         if (result.kind === 'token') {
+          if (signedWith !== undefined) this.#keys.accepted(signedWith);
           if (this.#dpopMode === true && result.token.type !== 'DPoP') {
             // The caller asked for DPoP: a Bearer token from a server that ignored the proof is a downgrade.
             throw new DpopError(
@@ -648,6 +713,19 @@ function isPermanentFailure(error: unknown): boolean {
   if (error instanceof OktaApiError || error instanceof ResponseError)
     return error.status >= 400 && error.status < 500;
   return error instanceof KeyError || error instanceof ScopesNotGrantedError || error instanceof DpopError;
+}
+
+/** Okta's answers to an assertion whose key it does not know or whose signature its key does not verify. */
+function isKeyRefusal(error: unknown): boolean {
+  return (
+    error instanceof OAuthError &&
+    error.error === 'invalid_client' &&
+    /kid is invalid|signature is invalid/i.test(error.errorDescription ?? '')
+  );
+}
+
+function isKeySource(key: SigningKey | SigningKeySource): key is SigningKeySource {
+  return typeof (key as Partial<SigningKeySource>).current === 'function';
 }
 
 function normaliseScopes(scopes: readonly string[]): readonly string[] {

@@ -22,6 +22,8 @@ export const CHANNELS = {
   breaker: 'okta-m2m:breaker',
   /** {@link ClockSkewEvent} when the server's clock offset is learnt from its `Date` header. */
   clockSkew: 'okta-m2m:clock-skew',
+  /** {@link KeyEvent} when the client key is loaded, changes, cannot be reloaded, or is refused by Okta. */
+  key: 'okta-m2m:key',
 } as const;
 
 export interface ClockSkewEvent {
@@ -70,6 +72,19 @@ export interface BreakerEvent {
   to: 'closed' | 'open' | 'half-open';
 }
 
+/**
+ * The client key's life: `loaded` (first key), `changed` (a new key from the source), `load-failed` (the source
+ * changed but could not be loaded; the key in use stays), `refused` (Okta refused the key), `reverted` (back to
+ * the previous, accepted key after the new one was refused). Kids only, never key material.
+ */
+export interface KeyEvent {
+  event: 'loaded' | 'changed' | 'load-failed' | 'refused' | 'reverted';
+  /** The kid in use after the event (undefined while there is none). */
+  kid: string | undefined;
+  /** For `changed` and `reverted`: the kid given up. */
+  previousKid?: string | undefined;
+}
+
 /** Channel objects, created once. */
 export const channels = {
   tokenFetch: channel(CHANNELS.tokenFetch),
@@ -78,4 +93,5 @@ export const channels = {
   retry: channel(CHANNELS.retry),
   breaker: channel(CHANNELS.breaker),
   clockSkew: channel(CHANNELS.clockSkew),
+  key: channel(CHANNELS.key),
 };

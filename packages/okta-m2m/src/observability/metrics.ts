@@ -7,13 +7,14 @@ import {
   channels,
   type BreakerEvent,
   type ClockSkewEvent,
+  type KeyEvent,
   type RequestEvent,
   type RetryEvent,
   type TokenCacheEvent,
   type TokenFetchEvent,
 } from './events.js';
 
-/** A point-in-time copy of the counters. Contains no secrets and no identifiers. */
+/** A point-in-time copy of the counters. Contains no secrets; the only identifier is the client key's kid. */
 export interface MetricsSnapshot {
   token: {
     fetches: number;
@@ -42,6 +43,8 @@ export interface MetricsSnapshot {
     opened: number;
     token: { state: 'closed' | 'open' | 'half-open'; opened: number };
   };
+  /** The client key: the kid in use, changes seen, changes that could not be loaded, refusals by Okta. */
+  key: { kid: string | undefined; changes: number; loadFailures: number; refusals: number; reverts: number };
 }
 
 const SAMPLE_WINDOW = 256;
@@ -62,6 +65,7 @@ export class Metrics {
     api: { state: 'closed' as BreakerEvent['to'], opened: 0 },
     token: { state: 'closed' as BreakerEvent['to'], opened: 0 },
   };
+  #key: MetricsSnapshot['key'] = { kid: undefined, changes: 0, loadFailures: 0, refusals: 0, reverts: 0 };
 
   tokenFetch(event: TokenFetchEvent): void {
     const t = this.#token;
@@ -123,6 +127,16 @@ export class Metrics {
     if (channels.clockSkew.hasSubscribers) channels.clockSkew.publish(event);
   }
 
+  keyEvent(event: KeyEvent): void {
+    const k = this.#key;
+    k.kid = event.kid;
+    if (event.event === 'changed') k.changes++;
+    else if (event.event === 'load-failed') k.loadFailures++;
+    else if (event.event === 'refused') k.refusals++;
+    else if (event.event === 'reverted') k.reverts++;
+    if (channels.key.hasSubscribers) channels.key.publish(event);
+  }
+
   /** A copy of the counters. */
   snapshot(): MetricsSnapshot {
     const sorted = [...this.#samples].sort((a, b) => a - b);
@@ -153,6 +167,7 @@ export class Metrics {
       clock: { ...this.#clock },
       retries: { total: this.#retries, byReason: Object.fromEntries(this.#retryReasons) },
       breaker: { ...this.#breakers.api, token: { ...this.#breakers.token } },
+      key: { ...this.#key },
     };
   }
 }

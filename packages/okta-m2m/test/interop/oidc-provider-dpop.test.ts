@@ -347,7 +347,7 @@ void describe('createOktaClient against oidc-provider', () => {
     const stored = await op.findToken(token.value);
     assert.ok(stored?.jkt);
     assert.equal(stored.jkt, token.jkt);
-    assert.notEqual(stored.jkt, client.signingKey.thumbprint);
+    assert.notEqual(stored.jkt, client.signingKey!.thumbprint);
     assert.deepEqual(
       op.tokenRequests.map((r) => r.status),
       [400, 200],
