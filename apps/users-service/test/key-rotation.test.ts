@@ -126,6 +126,7 @@ void test('rotation under load: keys rotate, the service switches, keys retire: 
     logLevel: 'info',
   });
   t.after(() => service.close());
+  t.after(() => emu.clock.set(Date.now())); // the emulator's clock back for the next test
   const base = await service.listen({ host: '127.0.0.1', port: 0 });
   const moveClocks = (ms: number): void => {
     emu.clock.advance(ms);
@@ -261,7 +262,8 @@ void test('/readyz fails while no usable key is present, and passes once there i
   assert.doesNotMatch(metrics, /okta_client_key_info\{kid=/);
   available = true;
   assert.equal((await service.reloadOktaKey('test')).usable, true);
-  assert.equal((await service.inject({ url: '/readyz' })).statusCode, 200);
+  const ready = await service.inject({ url: '/readyz' });
+  assert.equal(ready.statusCode, 200, ready.body);
   const after = (await service.inject({ url: '/metrics' })).body;
   assert.match(after, new RegExp(`okta_client_key_info\\{kid="${oktaApp.keyId}",usable="true"\\} 1`));
 });
