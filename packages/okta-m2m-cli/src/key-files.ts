@@ -3,7 +3,8 @@
  * creating the file exclusively so no other process can open it between creation and the mode change. A key
  * file that a running service reads is replaced atomically: the new content goes to a temporary file in the
  * same directory (created exclusively with the final mode, flushed to disk) that is then renamed over the old
- * one, so a reader sees the whole old file or the whole new one, never half of either.
+ * one, so a reader sees the whole old file or the whole new one, never half of either; the directory is then
+ * flushed too, so the rename survives a crash.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -63,6 +64,7 @@ export function replaceFileAtomically(path: string, text: string, mode: number):
       closeSync(fd);
     }
     renameSync(temporary, path);
+    syncDirectory(dirname(path));
   } catch (error) {
     rmSync(temporary, { force: true });
     throw new CliError(
@@ -70,5 +72,23 @@ export function replaceFileAtomically(path: string, text: string, mode: number):
       `Cannot write ${path}: ${(error as Error).message}.`,
       'Check the directory exists and is writable by this user.',
     );
+  }
+}
+
+/** Flush a directory's entries (a rename in it) to disk; a platform that cannot open a directory skips it. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM') throw error;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadSigningKey } from 'okta-m2m';
+import { fileKeySource } from 'okta-m2m/core';
+import { generateKeyPair, kidSidecarText, loadSigningKey } from 'okta-m2m';
+import type { CommandContext } from '../src/command.js';
+import { configuredKey } from '../src/keys/configured-key.js';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { adminCall, appEnv, json, runCli } from './helpers/run-cli.js';
 
@@ -83,7 +87,11 @@ test('keys rotate --dry-run changes nothing; keys rotate adds an ACTIVE key and 
     out.kid,
     'the file holds the new key',
   );
-  assert.equal(readFileSync(out.kidPath, 'utf8').trim(), out.kid);
+  assert.equal(
+    readFileSync(out.kidPath, 'utf8'),
+    `${out.kid} ${out.kid}\n`,
+    'the kid and the key thumbprint',
+  );
   assert.equal(out.env.OKTA_KEY_ID, out.kid);
   assert.match(out.next.join('\n'), new RegExp(`keys retire ${app.keyId} --delete`));
   assert.doesNotMatch(run.stdout + run.stderr, /PRIVATE KEY/, 'no private key printed');
@@ -200,4 +208,56 @@ test('keys retire deactivates (the old key is refused from then on), then --dele
   assert.deepEqual(await registered(app.clientId), [{ kid: rotated.kid, status: 'ACTIVE' }]);
   const token = await runCli(['token', '--json'], { env: { ...app.env, ...rotated.env } });
   assert.equal(token.code, 0, token.stderr);
+});
+
+test('keys rotate puts the old .kid file back when the new key cannot be written', async () => {
+  const app = await keysApp();
+  const target = join(app.dir, 'busy.pem');
+  mkdirSync(target);
+  writeFileSync(join(target, 'inside'), 'x');
+  writeFileSync(`${target}.kid`, 'kid-before thumbprint-before\n', { mode: 0o600 });
+  const run = await runCli(['keys', 'rotate', '--out', 'busy.pem', '--force'], {
+    env: app.admin,
+    cwd: app.dir,
+  });
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(run.stderr, /its private key could not be written/);
+  assert.equal(
+    readFileSync(`${target}.kid`, 'utf8'),
+    'kid-before thumbprint-before\n',
+    'the kid file is as it was',
+  );
+});
+
+test('the CLI and the library agree on the kid of a key file with a stale .kid file', async () => {
+  const app = await keysApp();
+  const pair = await generateKeyPair();
+  const path = join(app.dir, 'okta.json');
+  const jwk = { ...createPrivateKey(pair.privateKeyPem).export({ format: 'jwk' }), kid: 'kid-in-the-jwk' };
+  writeFileSync(path, JSON.stringify(jwk), { mode: 0o600 });
+  const ctx = {
+    settings: { env: { OKTA_PRIVATE_KEY_PATH: path } },
+    cwd: app.dir,
+  } as unknown as CommandContext;
+  const cases: [string, string][] = [
+    ['stale-sidecar-kid\n', 'kid-in-the-jwk'],
+    [kidSidecarText('stale', 'another-thumbprint'), 'kid-in-the-jwk'],
+    [kidSidecarText('registered-kid', pair.kid), 'registered-kid'],
+  ];
+  for (const [sidecar, kid] of cases) {
+    writeFileSync(`${path}.kid`, sidecar, { mode: 0o600 });
+    assert.equal(fileKeySource({ path }).key?.kid, kid, `library, sidecar ${sidecar.trim()}`);
+    assert.equal(configuredKey(ctx).key?.kid, kid, `CLI, sidecar ${sidecar.trim()}`);
+  }
+  assert.match(configuredKey(ctx).key?.kidFrom ?? '', /the kid file .*okta\.json\.kid/);
+});
+
+test('keys retire: when the kid comes from the .kid file, the hint names that file, not OKTA_KEY_ID', async () => {
+  const app = await keysApp();
+  const rotated = json<Rotated>(await runCli(['keys', 'rotate', '--json'], { env: app.admin }));
+  const { OKTA_KEY_ID: _kid, ...env } = app.admin;
+  const run = await runCli(['keys', 'retire', rotated.kid], { env, cwd: app.dir });
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(run.stderr, new RegExp(`${app.keyId} in ${app.keyPath}\\.kid and its private key`));
+  assert.doesNotMatch(run.stderr, /OKTA_KEY_ID=/);
 });

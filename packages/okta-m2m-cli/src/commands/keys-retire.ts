@@ -4,11 +4,12 @@
  * (every token request would fail) or while this configuration signs with it (OKTA_KEY_ID names it, or the
  * configured private key is its pair); both refusals change nothing.
  */
+import { ENV_VARIABLES } from 'okta-m2m/core';
 import { CliError } from '../cli-error.js';
 import { flag, type CommandContext } from '../command.js';
 import { jsonText } from '../io.js';
 import { keysTarget, listAppKeys, type AppKey } from '../keys/app-keys.js';
-import { configuredKey, usedBecause } from '../keys/configured-key.js';
+import { configuredKey, usedBecause, type ConfiguredKey } from '../keys/configured-key.js';
 
 /** Run keys retire. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -48,7 +49,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw new CliError(
       'config',
       `Refusing to retire ${key.kid}: this configuration still signs with it (${reason}).`,
-      `Switch to the new key first${replacement ? ` (OKTA_KEY_ID=${replacement.kid} and its private key)` : ''}, or run from the configuration of a client that no longer uses it.`,
+      `Switch to the new key first${replacement ? ` (${switchTo(replacement.kid, configured)} and its private key)` : ''}, or run from the configuration of a client that no longer uses it.`,
     );
   }
 
@@ -99,4 +100,15 @@ function report(
   );
   if (!dryRun && !removed)
     ctx.io.err(`It stays registered as INACTIVE; \`okta-m2m keys retire ${key.kid} --delete\` removes it.\n`);
+}
+
+/**
+ * Where the configuration names its kid, set to `kid`: OKTA_KEY_ID when it is set, else the `.kid` file when
+ * that is where the kid comes from.
+ */
+function switchTo(kid: string, configured: ConfiguredKey): string {
+  const from = configured.key?.kidFrom;
+  return configured.keyId === undefined && from?.startsWith('the kid file ') === true
+    ? `${kid} in ${from.slice('the kid file '.length)}`
+    : `${ENV_VARIABLES.keyId}=${kid}`;
 }

@@ -1,13 +1,14 @@
 /**
  * `okta-m2m keys rotate`: the first half of a rotation without downtime. Generates a key pair, adds its
  * public key to the app ACTIVE beside the current one (so clients signing with either key keep working),
- * then replaces the private key file atomically (mode 600) and writes the kid next to it (`<file>.kid`), so
- * a service that watches the file switches on its next token. Prints the new OKTA_KEY_ID and the next steps;
+ * then writes the kid and the key's thumbprint next to the key file (`<file>.kid`, `kid thumbprint`) and replaces
+ * the private key file, each atomically (mode 600; the old kid file is put back when the key cannot be
+ * written), so a service that watches the file switches on its next token. Prints the new OKTA_KEY_ID and the next steps;
  * the old key is retired later with `keys retire`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateKeyPair, KID_SIDECAR_SUFFIX, type SigningAlg } from 'okta-m2m';
+import { generateKeyPair, KID_SIDECAR_SUFFIX, kidSidecarText, type SigningAlg } from 'okta-m2m';
 import { ENV_VARIABLES } from 'okta-m2m/core';
 import { CliError } from '../cli-error.js';
 import { flag, stringOption, type CommandContext } from '../command.js';
@@ -69,10 +70,19 @@ export async function run(ctx: CommandContext): Promise<number> {
 
   const pair = await generateKeyPair({ alg });
   const added = await target.admin.addAppKey(target.appId, { ...pair.publicJwk }, 'ACTIVE');
+  // The kid first, with the new key's thumbprint: a reader that sees the new key file finds its kid already in
+  // place, and one that reads the new kid file beside the old key ignores it (the thumbprints differ).
+  const previousKidFile = readIfPresent(kidPath);
   try {
-    // The kid first: a reader that sees the new key file finds its kid already in place.
-    replaceFileAtomically(kidPath, `${pair.kid}\n`, 0o600);
-    replaceFileAtomically(privateKeyPath, pair.privateKeyPem, 0o600);
+    replaceFileAtomically(kidPath, kidSidecarText(pair.kid, pair.kid), 0o600);
+    try {
+      replaceFileAtomically(privateKeyPath, pair.privateKeyPem, 0o600);
+    } catch (error) {
+      // The key file is unchanged: put its kid file back as it was.
+      if (previousKidFile === undefined) rmSync(kidPath, { force: true });
+      else replaceFileAtomically(kidPath, previousKidFile, 0o600);
+      throw error;
+    }
   } catch (error) {
     throw new CliError(
       'config',
@@ -108,6 +118,14 @@ export async function run(ctx: CommandContext): Promise<number> {
       `Next:\n${next.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`,
   );
   return 0;
+}
+
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function nextSteps(

@@ -1,13 +1,13 @@
 /**
  * Which registered key this configuration signs with: the kid in OKTA_KEY_ID (`--key-id`), and the private
  * key in OKTA_PRIVATE_KEY_PATH (`--private-key-path`) or OKTA_PRIVATE_KEY, matched to a registered key by its
- * public-key thumbprint and by the kid the library would send (the JWK's own kid, a `<key file>.kid` sidecar,
- * else OKTA_KEY_ID). `keys list` marks that key, `keys rotate` reports it as the previous one and
+ * public-key thumbprint and by the kid the library would send (the library's own rule, `keyFileKid`: a
+ * `<key file>.kid` sidecar naming this key's thumbprint, else the JWK's own kid, else a sidecar without
+ * thumbprint, else OKTA_KEY_ID). `keys list` marks that key, `keys rotate` reports it as the previous one and
  * `keys retire` refuses it.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KeyError, KID_SIDECAR_SUFFIX, loadSigningKey } from 'okta-m2m';
+import { KeyError, keyFileKid, KID_SIDECAR_SUFFIX, loadSigningKey, readKidSidecar } from 'okta-m2m';
 import { ENV_VARIABLES } from 'okta-m2m/core';
 import type { CommandContext } from '../command.js';
 import type { AppKey } from './app-keys.js';
@@ -18,8 +18,12 @@ export interface ConfiguredKey {
   keyId: string | undefined;
   /** The configured key file, when one is set (resolved against the working directory). */
   privateKeyPath: string | undefined;
-  /** The private key that was read: where from, its thumbprint and the kid the library sends with it (if any). */
-  key: { source: string; thumbprint: string; kid: string | undefined } | undefined;
+  /**
+   * The private key that was read: where from, its thumbprint, the kid the library sends with it (if any) and
+   * where that kid comes from (the `.kid` file, the JWK, OKTA_KEY_ID).
+   */
+  key:
+    { source: string; thumbprint: string; kid: string | undefined; kidFrom: string | undefined } | undefined;
   /** Why the configured private key could not be read (a KeyError's message), if it could not. */
   problem: { message: string; hint: string | undefined } | undefined;
 }
@@ -44,11 +48,28 @@ export function configuredKey(ctx: CommandContext): ConfiguredKey {
         : { privateKeyPath }),
       allowInsecureKeyFile: /^(1|true|yes)$/i.test(env[ENV_VARIABLES.allowInsecureKeyFile] ?? ''),
     });
-    const sidecar = privateKeyPath === undefined ? undefined : readSidecarKid(privateKeyPath);
-    const kid = loaded.kidSource === 'jwk' ? loaded.kid : (sidecar ?? keyId);
+    const sidecarPath = privateKeyPath === undefined ? undefined : `${privateKeyPath}${KID_SIDECAR_SUFFIX}`;
+    const { kid, from } = keyFileKid(
+      loaded,
+      sidecarPath === undefined ? undefined : readKidSidecar(sidecarPath),
+      keyId,
+    );
+    const kidFrom =
+      from === 'sidecar'
+        ? `the kid file ${sidecarPath}`
+        : from === 'jwk'
+          ? 'the JWK'
+          : from === 'keyId'
+            ? ENV_VARIABLES.keyId
+            : undefined;
     return {
       ...base,
-      key: { source: privateKeyPath ?? ENV_VARIABLES.privateKey, thumbprint: loaded.thumbprint, kid },
+      key: {
+        source: privateKeyPath ?? ENV_VARIABLES.privateKey,
+        thumbprint: loaded.thumbprint,
+        kid,
+        kidFrom,
+      },
     };
   } catch (error) {
     if (!(error instanceof KeyError)) throw error;
@@ -68,19 +89,8 @@ export function usedBecause(key: AppKey, configured: ConfiguredKey): string | un
   if (key.thumbprint !== undefined && key.thumbprint === configured.key.thumbprint)
     return `it is the public key of ${configured.key.source}`;
   if (configured.key.kid !== undefined && configured.key.kid === key.kid)
-    return `${configured.key.source} is sent with its kid`;
+    return `${configured.key.source} is sent with its kid, from ${configured.key.kidFrom ?? 'its configuration'}`;
   return undefined;
-}
-
-/**
- * The kid written next to a key file (`<path>.kid`), if there is one.
- * @example
- * readSidecarKid('/run/secrets/okta.pem') // the content of /run/secrets/okta.pem.kid
- */
-export function readSidecarKid(privateKeyPath: string): string | undefined {
-  const path = `${privateKeyPath}${KID_SIDECAR_SUFFIX}`;
-  if (!existsSync(path)) return undefined;
-  return nonEmpty(readFileSync(path, 'utf8'));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,8 +1,9 @@
 /**
  * A client-authentication key that may change while the client runs, so a key can be rotated without a
- * restart: a key file that is re-read when it changes (its kid from the JWK itself, else from a `<file>.kid`
- * sidecar, else the configured keyId while the file holds the key it was configured for, else none: Okta then
- * accepts it only while the app holds a single key), or a function that returns the current key.
+ * restart: a key file that is re-read when it changes (its kid by {@link keyFileKid}: a `<file>.kid` sidecar
+ * naming this key's thumbprint, else the JWK's own kid, else a sidecar without thumbprint, else the configured
+ * keyId while the file holds the key it was configured for, else none: Okta then accepts it only while the app
+ * holds a single key), or a function that returns the current key.
  *
  * Contracts:
  * - The token provider asks {@link SigningKeySource.current} before each token request (a file costs two
@@ -13,14 +14,16 @@
  * - When Okta refuses the key ("kid is invalid", "signature is invalid"), {@link SigningKeySource.refused}
  *   re-reads the source; if that gives nothing new and the refused key is one the source switched to after an
  *   accepted one, the source goes back to that accepted key (and does not try the refused one again until the
- *   source changes). The caller retries with a new assertion when it answers true.
+ *   source changes or the key in use is refused in turn: then earlier refusals are forgotten and the file's
+ *   key is tried again, as it may have been registered since). The caller retries with a new assertion when it
+ *   answers true, a bounded number of times.
  * - Nothing of a key is logged: only its kid, the source's name and error codes.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { KeyError } from '../errors.js';
 import type { Logger } from '../deps.js';
 import type { Metrics } from '../observability/metrics.js';
-import { loadSigningKey, readPrivateKeyFile, type PrivateKeyInput, type SigningKey } from './keys.js';
+import { loadSigningKey, readPrivateKeyFile, SigningKey, type PrivateKeyInput } from './keys.js';
 
 /**
  * The file next to a key file that names its kid: `<key file>.kid` (what `okta-m2m keys rotate` writes).
@@ -92,6 +95,8 @@ interface KeyReader {
   readonly name: string;
   changed(): boolean;
   read(): Promise<SigningKey>;
+  /** Where the kid of the key just read came from, for hints (e.g. `the kid file …`), when it was configured. */
+  kidHint?(): string | undefined;
 }
 
 /**
@@ -105,30 +110,116 @@ export function fileKeySource(
   context: KeySourceContext = {},
 ): SigningKeySource {
   const { path, keyId } = options;
-  const sidecar = `${path}${KID_SIDECAR_SUFFIX}`;
-  const stamp = (): string => `${fileStamp(path)}|${fileStamp(sidecar)}`;
+  const sidecarPath = `${path}${KID_SIDECAR_SUFFIX}`;
+  const stamp = (): string => `${fileStamp(path)}|${fileStamp(sidecarPath)}`;
   let seen = '';
   let configuredThumbprint: string | undefined;
+  let kidOrigin: KeyFileKid['from'] = 'none';
   const readNow = (): SigningKey => {
     seen = stamp();
     const text = readPrivateKeyFile(path, options.allowInsecureKeyFile === true);
-    const sidecarKid = readSidecar(sidecar);
     const plain = loadSigningKey({ privateKey: text, source: `the key file ${path}` });
     configuredThumbprint ??= plain.thumbprint;
-    if (plain.kidSource === 'jwk' && (sidecarKid === undefined || sidecarKid === plain.kid)) return plain;
     // The configured keyId names the key the file held at start, not a key written there later.
-    const kid = sidecarKid ?? (plain.thumbprint === configuredThumbprint ? keyId : undefined);
-    return kid === undefined
-      ? plain
-      : loadSigningKey({ privateKey: text, keyId: kid, source: `the key file ${path}` });
+    const chosen = keyFileKid(
+      plain,
+      readKidSidecar(sidecarPath),
+      plain.thumbprint === configuredThumbprint ? keyId : undefined,
+    );
+    kidOrigin = chosen.from;
+    if (chosen.staleSidecar !== undefined) {
+      context.logger?.warn(
+        { source: path, sidecar: sidecarPath, sidecarKid: chosen.staleSidecar.kid, kid: chosen.kid },
+        `The kid file ${sidecarPath} names another key than the one in ${path}; its kid is not used`,
+      );
+    }
+    return withKid(plain, chosen.kid);
   };
   const initial = readNow();
   const reader: KeyReader = {
     name: path,
     changed: () => stamp() !== seen,
     read: () => Promise.resolve().then(readNow),
+    kidHint: () =>
+      kidOrigin === 'sidecar'
+        ? `the kid file ${sidecarPath}`
+        : kidOrigin === 'keyId'
+          ? 'keyId (OKTA_KEY_ID)'
+          : undefined,
   };
   return new ChangingKeySource(reader, context, initial);
+}
+
+/**
+ * What a `<key file>.kid` sidecar says: the kid, and the RFC 7638 thumbprint of the key it names (undefined in
+ * a sidecar written before thumbprints were recorded).
+ */
+export interface KidSidecar {
+  kid: string;
+  thumbprint: string | undefined;
+}
+
+/**
+ * The content of a sidecar naming `kid` for the key whose public-key thumbprint is `thumbprint`.
+ * @example
+ * writeFileSync(`${path}${KID_SIDECAR_SUFFIX}`, kidSidecarText(pair.kid, pair.kid));
+ */
+export function kidSidecarText(kid: string, thumbprint: string): string {
+  return `${kid} ${thumbprint}\n`;
+}
+
+/**
+ * Read a sidecar file (`kid thumbprint` on one line, or a bare `kid`); undefined when missing or empty.
+ * @example
+ * readKidSidecar('/run/secrets/okta.pem.kid') // { kid: 'kid-2', thumbprint: 'NzbLsX…' }
+ */
+export function readKidSidecar(sidecarPath: string): KidSidecar | undefined {
+  let text: string;
+  try {
+    text = readFileSync(sidecarPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [kid, thumbprint] = text.trim().split(/\s+/);
+  return kid === undefined || kid === '' ? undefined : { kid, thumbprint };
+}
+
+/** The kid a key file is sent with, where it came from, and a sidecar that was ignored because it names another key. */
+export interface KeyFileKid {
+  kid: string | undefined;
+  from: 'sidecar' | 'jwk' | 'keyId' | 'none';
+  staleSidecar: KidSidecar | undefined;
+}
+
+/**
+ * The one rule for the kid of a key file (the library and the CLI both use it): the sidecar's kid when its
+ * thumbprint is the key's; else the JWK's own kid; else a sidecar without a thumbprint (older sidecars); else
+ * `keyId` (pass it only while it names this key); else none. A sidecar with another key's thumbprint (a
+ * rotation between its two renames, or a leftover) is never used and is reported as `staleSidecar`.
+ * @example
+ * const { kid, from } = keyFileKid(loadSigningKey({ privateKeyPath: path }), readKidSidecar(`${path}.kid`), keyId);
+ */
+export function keyFileKid(
+  key: SigningKey,
+  sidecar: KidSidecar | undefined,
+  keyId: string | undefined,
+): KeyFileKid {
+  const stale =
+    sidecar?.thumbprint !== undefined && sidecar.thumbprint !== key.thumbprint ? sidecar : undefined;
+  if (sidecar?.thumbprint !== undefined && stale === undefined)
+    return { kid: sidecar.kid, from: 'sidecar', staleSidecar: undefined };
+  if (key.kidSource === 'jwk') return { kid: key.kid, from: 'jwk', staleSidecar: stale };
+  if (sidecar !== undefined && stale === undefined)
+    return { kid: sidecar.kid, from: 'sidecar', staleSidecar: undefined };
+  if (keyId !== undefined) return { kid: keyId, from: 'keyId', staleSidecar: stale };
+  return { kid: undefined, from: 'none', staleSidecar: stale };
+}
+
+/** `key` sent with `kid` (the same key object when the kid is already that). */
+function withKid(key: SigningKey, kid: string | undefined): SigningKey {
+  if (kid === key.kid) return key;
+  const { kid: _kid, alg: _alg, use: _use, ...publicJwk } = key.publicJwk();
+  return new SigningKey(key.keyObject, key.alg, kid, kid === undefined ? 'none' : 'keyId', publicJwk);
 }
 
 /**
@@ -231,11 +322,14 @@ class ChangingKeySource implements SigningKeySource {
   }
 
   async refused(key: SigningKey): Promise<boolean> {
-    this.#refusedIds.add(identity(key));
     if (key !== this.#key) {
       // Another request already moved on: retry with the current key unless it was refused too.
+      this.#refusedIds.add(identity(key));
       return this.#key !== undefined && !this.#refusedIds.has(identity(this.#key));
     }
+    // The key in use was refused: what Okta accepts has changed (a key registered or retired since), so earlier
+    // refusals of other keys no longer hold; the file's key is tried again (the caller bounds the retries).
+    this.#refusedIds = new Set([identity(key)]);
     this.#metrics?.keyEvent({ event: 'refused', kid: key.kid });
     if (await this.#load()) return true;
     const fallback = this.#fallback;
@@ -257,10 +351,11 @@ class ChangingKeySource implements SigningKeySource {
       return true;
     }
     this.#unusable = true;
+    const kidFrom = this.#reader.kidHint?.();
     this.#problem = new KeyError(
       `Okta refused the client key ${describeKey(key)} from ${this.#reader.name}, and the source holds no other key.`,
       {
-        hint: 'Register the public key on the app under this kid and ACTIVE, or replace the key source with a registered key.',
+        hint: `Register the public key on the app under this kid and ACTIVE, or replace the key source with a registered key${kidFrom === undefined ? '' : ` (the kid comes from ${kidFrom}: check it names the registered key)`}.`,
       },
     );
     return false;
@@ -316,7 +411,13 @@ class ChangingKeySource implements SigningKeySource {
     const current = this.#key;
     if (current !== undefined && identity(next) === identity(current)) return false;
     if (this.#refusedIds.has(identity(next))) return false;
-    if (current !== undefined && this.#confirmed) this.#fallback = current;
+    // A key Okta has just refused is no key to go back to.
+    this.#fallback =
+      current !== undefined && this.#confirmed && !this.#refusedIds.has(identity(current))
+        ? current
+        : this.#confirmed
+          ? undefined
+          : this.#fallback;
     this.#key = next;
     this.#confirmed = false;
     this.#unusable = false;
@@ -350,15 +451,6 @@ function fileStamp(path: string): string {
     return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? 'error';
-  }
-}
-
-function readSidecar(path: string): string | undefined {
-  try {
-    const text = readPrivateKeyFile(path, true, `the kid file ${path}`).trim();
-    return text === '' ? undefined : text;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,11 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileKeySource, functionKeySource, KID_SIDECAR_SUFFIX } from '../../src/auth/key-source.js';
-import { jwkThumbprint } from '../../src/auth/keys.js';
+import {
+  fileKeySource,
+  functionKeySource,
+  keyFileKid,
+  KID_SIDECAR_SUFFIX,
+  kidSidecarText,
+  readKidSidecar,
+} from '../../src/auth/key-source.js';
+import { jwkThumbprint, loadSigningKey } from '../../src/auth/keys.js';
 import { KeyError } from '../../src/errors.js';
 import { Metrics } from '../../src/observability/metrics.js';
 
@@ -142,13 +149,101 @@ test('a new key that Okta refuses: back to the accepted key, a clear error in th
   // The same refused key rewritten: not switched to again.
   replace(path, b.pem);
   assert.equal(await source.current(), old);
-  // When the old key is refused too there is nothing left: not usable.
-  assert.equal(await source.refused(old), false);
+  // When the old key is refused too, the file's key is tried again (it may have been registered since)...
+  assert.equal(await source.refused(old), true);
+  const again = await source.current();
+  assert.equal(again.thumbprint, b.thumbprint);
+  // ...and when Okta refuses it again there is nothing left: not usable, and no going back to the refused old key.
+  assert.equal(await source.refused(again), false);
   assert.equal(source.status().usable, false);
   assert.match(source.status().problem?.message ?? '', /holds no other key/);
   // An operator reload forgets the refusals and reads the file again.
+  replace(path, a.pem);
   assert.equal(await source.reload(), true);
-  assert.equal((await source.current()).thumbprint, b.thumbprint);
+  assert.equal((await source.current()).thumbprint, a.thumbprint);
+});
+
+test('a new key put in place before it is registered, registered later, the old key retired: the source switches to the new key', async () => {
+  const { path, a, b } = setup();
+  const sidecar = `${path}${KID_SIDECAR_SUFFIX}`;
+  writeFileSync(sidecar, kidSidecarText('kid-a', a.thumbprint), { mode: 0o600 });
+  const source = fileKeySource({ path });
+  const old = await source.current();
+  source.accepted(old);
+  replace(sidecar, kidSidecarText('kid-b', b.thumbprint));
+  replace(path, b.pem);
+  const unregistered = await source.current();
+  assert.equal(unregistered.kid, 'kid-b');
+  assert.equal(await source.refused(unregistered), true, 'not registered yet: back to the old key');
+  assert.equal(await source.current(), old);
+  // The operator registers kid-b, then retires kid-a: Okta refuses the old key.
+  assert.equal(await source.refused(old), true, 'retry with what the file holds');
+  const next = await source.current();
+  assert.equal(next.kid, 'kid-b');
+  assert.equal(next.thumbprint, b.thumbprint);
+  source.accepted(next);
+  assert.equal(source.status().usable, true);
+  assert.equal(await source.current(), next, 'later token requests sign with the new key');
+});
+
+test('a .kid file naming another key (a rotation between its two renames, or a leftover) is not used; the key keeps its own kid', async () => {
+  const { path, a, b } = setup();
+  const sidecar = `${path}${KID_SIDECAR_SUFFIX}`;
+  writeFileSync(sidecar, kidSidecarText('kid-a', a.thumbprint), { mode: 0o600 });
+  const log = recordingLogger();
+  const source = fileKeySource({ path, keyId: 'kid-a' }, { logger: log.logger });
+  assert.equal((await source.current()).kid, 'kid-a');
+  // keys rotate: the new kid file is in place, the key file not yet (or its write failed).
+  replace(sidecar, kidSidecarText('kid-b', b.thumbprint));
+  const between = await source.current();
+  assert.equal(between.thumbprint, a.thumbprint);
+  assert.equal(between.kid, 'kid-a', 'the old key with its own kid, not the new kid');
+  const warning = log.lines.find((l) => l.level === 'warn');
+  assert.match(warning?.msg ?? '', /names another key .*its kid is not used/);
+  // A process started now: the old key with the configured kid (the file holds the key it was configured for).
+  assert.equal((await fileKeySource({ path, keyId: 'kid-a' }).current()).kid, 'kid-a');
+  assert.equal((await fileKeySource({ path }).current()).kid, undefined, 'no kid rather than a wrong one');
+  // The key file follows: the new key with its kid.
+  replace(path, b.pem);
+  const after = await source.current();
+  assert.equal(after.thumbprint, b.thumbprint);
+  assert.equal(after.kid, 'kid-b');
+  // A one-field kid file (written before thumbprints were recorded) is still read.
+  replace(sidecar, 'kid-legacy\n');
+  assert.equal((await source.current()).kid, 'kid-legacy');
+  assert.deepEqual(readKidSidecar(sidecar), { kid: 'kid-legacy', thumbprint: undefined });
+});
+
+test('the kid of a JWK key file with a .kid file: one rule (keyFileKid), the thumbprint decides', () => {
+  const { path, b } = setup();
+  const jwk = { ...createPrivateKey(b.pem).export({ format: 'jwk' }), kid: 'kid-in-the-jwk' };
+  writeFileSync(path, JSON.stringify(jwk), { mode: 0o600 });
+  const key = loadSigningKey({ privateKeyPath: path });
+  assert.deepEqual(keyFileKid(key, { kid: 'stale', thumbprint: 'other' }, 'env-kid'), {
+    kid: 'kid-in-the-jwk',
+    from: 'jwk',
+    staleSidecar: { kid: 'stale', thumbprint: 'other' },
+  });
+  assert.equal(keyFileKid(key, { kid: 'stale', thumbprint: undefined }, undefined).kid, 'kid-in-the-jwk');
+  assert.deepEqual(keyFileKid(key, { kid: 'registered', thumbprint: b.thumbprint }, undefined), {
+    kid: 'registered',
+    from: 'sidecar',
+    staleSidecar: undefined,
+  });
+  writeFileSync(`${path}${KID_SIDECAR_SUFFIX}`, 'stale-sidecar-kid\n', { mode: 0o600 });
+  const source = fileKeySource({ path });
+  assert.equal(source.key?.kid, 'kid-in-the-jwk', 'a one-field kid file does not override the JWK');
+});
+
+test("when the key's kid comes from the .kid file, the refusal hint names that file", async () => {
+  const { path, a } = setup();
+  writeFileSync(`${path}${KID_SIDECAR_SUFFIX}`, kidSidecarText('kid-a', a.thumbprint), { mode: 0o600 });
+  const source = fileKeySource({ path });
+  assert.equal(await source.refused(await source.current()), false);
+  assert.match(source.status().problem?.hint ?? '', /the kid comes from the kid file .*client\.pem\.kid/);
+  const configured = fileKeySource({ path: setup().path, keyId: 'kid-x' });
+  assert.equal(await configured.refused(await configured.current()), false);
+  assert.match(configured.status().problem?.hint ?? '', /keyId \(OKTA_KEY_ID\)/);
 });
 
 test('a refusal re-reads the source: a key written since is used at once', async () => {
