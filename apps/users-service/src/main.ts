@@ -3,8 +3,8 @@
  * The `users-service` command (`npm start` at the repository root). With `OKTA_DOMAIN` set it serves that org
  * with the guide's `OKTA_*` variables; without it, it starts the embedded demo org (the Okta emulator with a
  * ready app and seeded users) and generates a read key and a write key. It validates the configuration (every
- * problem at once), listens, prints where it is and what to try, re-reads the Okta client key on SIGHUP, and shuts
- * down gracefully on SIGTERM/SIGINT.
+ * problem at once), listens, prints where it is and what to try, re-reads the Okta client key on SIGHUP (from the
+ * start: a SIGHUP while it starts is done once the app exists), and shuts down gracefully on SIGTERM/SIGINT.
  */
 import { ConfigError, KeyError } from 'okta-m2m';
 import { generateApiKey } from './api-keys.js';
@@ -15,6 +15,14 @@ import { closeGracefully } from './shutdown.js';
 import { startBanner } from './start-banner.js';
 
 async function main(): Promise<number> {
+  // SIGHUP re-reads the client key. It is handled from the start (Node's default would end a starting
+  // process); one that arrives before the app exists is kept and done as soon as it does.
+  let reloadKey: ((reason: string) => void) | undefined;
+  let hupWhileStarting = false;
+  process.on('SIGHUP', () => {
+    if (reloadKey === undefined) hupWhileStarting = true;
+    else reloadKey('SIGHUP');
+  });
   const env: Record<string, string | undefined> = { ...process.env };
   let org: EmbeddedOrg | undefined;
   let keys: { read: string; write: string } | undefined;
@@ -46,6 +54,18 @@ async function main(): Promise<number> {
       return 1;
     }
     throw error;
+  }
+
+  const started = app;
+  // A rotated key file is picked up without a restart (watched too; SIGHUP forces a re-read).
+  reloadKey = (reason) => {
+    started
+      .reloadOktaKey(reason)
+      .catch((error: unknown) => started.log.warn({ err: error }, 'key reload failed'));
+  };
+  if (hupWhileStarting) {
+    app.log.info({ signal: 'SIGHUP' }, 'SIGHUP received while starting: re-reading the client key now');
+    reloadKey('SIGHUP');
   }
 
   try {
@@ -108,12 +128,6 @@ async function main(): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    // A rotated key file is picked up without a restart (watched too; SIGHUP forces a re-read).
-    process.on('SIGHUP', () => {
-      app
-        .reloadOktaKey('SIGHUP')
-        .catch((error: unknown) => app.log.warn({ err: error }, 'key reload failed'));
-    });
   });
 }
 

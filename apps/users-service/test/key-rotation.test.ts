@@ -171,7 +171,11 @@ void test('rotation under load: keys rotate, the service switches, keys retire: 
     const rotated = JSON.parse(rotate.stdout) as { kid: string; env: Record<string, string> };
     const newKid = rotated.kid;
     assert.notEqual(newKid, oldKid);
-    assert.equal(readFileSync(`${keyPath}.kid`, 'utf8').trim(), newKid);
+    assert.equal(
+      readFileSync(`${keyPath}.kid`, 'utf8'),
+      `${newKid} ${newKid}\n`,
+      'the new kid and its key thumbprint',
+    );
 
     // 2. The service notices the file (watch) and switches; the next token request signs with the new key.
     await until('the service switched keys', async () => {
@@ -327,3 +331,56 @@ void test('the command re-reads the key on SIGHUP', { skip: process.platform ===
     await new Promise((resolve) => child.once('close', resolve));
   }
 });
+
+/** Whether the process has a handler for SIGHUP (Linux: the caught-signals mask in /proc, bit 0 for SIGHUP). */
+function catchesSighup(pid: number): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+void test(
+  'a SIGHUP while the command starts does not end it: the key is re-read once the app exists',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !/^(OKTA_|API_KEYS|PORT|HOST|REDIS_URL|TOKEN_STORE_KEY)/.test(k),
+      ),
+    );
+    // Without OKTA_DOMAIN the command first starts the embedded demo org: a start that takes a while.
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+      env: { ...clean, PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      // Send SIGHUP as soon as the process handles it (before, it would end any Node process).
+      await until(
+        'the process handles SIGHUP',
+        () => catchesSighup(child.pid!) || child.exitCode !== null,
+        120_000,
+      );
+      const listeningAlready = /Press Ctrl-C to stop/.test(out);
+      child.kill('SIGHUP');
+      await until(
+        'the service listens',
+        () => /Press Ctrl-C to stop/.test(out) || child.exitCode !== null,
+        120_000,
+      );
+      assert.equal(child.exitCode, null, `SIGHUP while starting ended the process:\n${out}`);
+      assert.equal(listeningAlready, false, 'the SIGHUP handler is in place before the service listens');
+      await until('the key was re-read', () => /"reason":"SIGHUP".*"msg":"client key re-read"/.test(out));
+      assert.match(out, /SIGHUP received while starting: re-reading the client key now/);
+      assert.equal(child.exitCode, null);
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('close', resolve));
+    }
+  },
+);
