@@ -17,11 +17,13 @@ import { startBanner } from './start-banner.js';
 async function main(): Promise<number> {
   // SIGHUP re-reads the client key. It is handled from the start (Node's default would end a starting
   // process); one that arrives before the app exists is kept and done as soon as it does.
-  let reloadKey: ((reason: string) => void) | undefined;
-  let hupWhileStarting = false;
+  const hup: { reload: ((reason: string) => void) | undefined; whileStarting: boolean } = {
+    reload: undefined,
+    whileStarting: false,
+  };
   process.on('SIGHUP', () => {
-    if (reloadKey === undefined) hupWhileStarting = true;
-    else reloadKey('SIGHUP');
+    if (hup.reload === undefined) hup.whileStarting = true;
+    else hup.reload('SIGHUP');
   });
   const env: Record<string, string | undefined> = { ...process.env };
   let org: EmbeddedOrg | undefined;
@@ -58,14 +60,14 @@ async function main(): Promise<number> {
 
   const started = app;
   // A rotated key file is picked up without a restart (watched too; SIGHUP forces a re-read).
-  reloadKey = (reason) => {
+  hup.reload = (reason) => {
     started
       .reloadOktaKey(reason)
       .catch((error: unknown) => started.log.warn({ err: error }, 'key reload failed'));
   };
-  if (hupWhileStarting) {
+  if (hup.whileStarting) {
     app.log.info({ signal: 'SIGHUP' }, 'SIGHUP received while starting: re-reading the client key now');
-    reloadKey('SIGHUP');
+    hup.reload('SIGHUP');
   }
 
   try {

@@ -70,8 +70,9 @@ export type {
   GeneratedKeyPair,
 } from './auth/keys.js';
 export type { DpopAlgorithm, DpopKeyInput } from './auth/dpop.js';
-export { KID_SIDECAR_SUFFIX, keyFileKid, kidSidecarText, readKidSidecar } from './auth/key-source.js';
-export type { KeyFileKid, KeyFunction, KeyFunctionResult, KeyStatus, KidSidecar } from './auth/key-source.js';
+export { KID_SIDECAR_SUFFIX, keyFileKid, kidSidecarText, readKidSidecar } from './auth/kid-sidecar.js';
+export type { KeyFileKid, KidSidecar } from './auth/kid-sidecar.js';
+export type { KeyFunction, KeyFunctionResult, KeyStatus } from './auth/key-source.js';
 
 // Token stores: share tokens between processes (okta-m2m-redis implements TokenStore on Redis).
 export { MemoryTokenStore } from './auth/memory-token-store.js';

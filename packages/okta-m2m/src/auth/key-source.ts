@@ -19,18 +19,12 @@
  *   answers true, a bounded number of times.
  * - Nothing of a key is logged: only its kid, the source's name and error codes.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { KeyError } from '../errors.js';
 import type { Logger } from '../deps.js';
 import type { Metrics } from '../observability/metrics.js';
-import { loadSigningKey, readPrivateKeyFile, SigningKey, type PrivateKeyInput } from './keys.js';
-
-/**
- * The file next to a key file that names its kid: `<key file>.kid` (what `okta-m2m keys rotate` writes).
- * @example
- * writeFileSync(`${path}${KID_SIDECAR_SUFFIX}`, `${kid}\n`);
- */
-export const KID_SIDECAR_SUFFIX = '.kid';
+import { loadSigningKey, readPrivateKeyFile, type PrivateKeyInput, type SigningKey } from './keys.js';
+import { keyFileKid, KID_SIDECAR_SUFFIX, readKidSidecar, withKid, type KeyFileKid } from './kid-sidecar.js';
 
 /**
  * What a key function returns: the key, or the key with its kid.
@@ -148,78 +142,6 @@ export function fileKeySource(
           : undefined,
   };
   return new ChangingKeySource(reader, context, initial);
-}
-
-/**
- * What a `<key file>.kid` sidecar says: the kid, and the RFC 7638 thumbprint of the key it names (undefined in
- * a sidecar written before thumbprints were recorded).
- */
-export interface KidSidecar {
-  kid: string;
-  thumbprint: string | undefined;
-}
-
-/**
- * The content of a sidecar naming `kid` for the key whose public-key thumbprint is `thumbprint`.
- * @example
- * writeFileSync(`${path}${KID_SIDECAR_SUFFIX}`, kidSidecarText(pair.kid, pair.kid));
- */
-export function kidSidecarText(kid: string, thumbprint: string): string {
-  return `${kid} ${thumbprint}\n`;
-}
-
-/**
- * Read a sidecar file (`kid thumbprint` on one line, or a bare `kid`); undefined when missing or empty.
- * @example
- * readKidSidecar('/run/secrets/okta.pem.kid') // { kid: 'kid-2', thumbprint: 'NzbLsX…' }
- */
-export function readKidSidecar(sidecarPath: string): KidSidecar | undefined {
-  let text: string;
-  try {
-    text = readFileSync(sidecarPath, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const [kid, thumbprint] = text.trim().split(/\s+/);
-  return kid === undefined || kid === '' ? undefined : { kid, thumbprint };
-}
-
-/** The kid a key file is sent with, where it came from, and a sidecar that was ignored because it names another key. */
-export interface KeyFileKid {
-  kid: string | undefined;
-  from: 'sidecar' | 'jwk' | 'keyId' | 'none';
-  staleSidecar: KidSidecar | undefined;
-}
-
-/**
- * The one rule for the kid of a key file (the library and the CLI both use it): the sidecar's kid when its
- * thumbprint is the key's; else the JWK's own kid; else a sidecar without a thumbprint (older sidecars); else
- * `keyId` (pass it only while it names this key); else none. A sidecar with another key's thumbprint (a
- * rotation between its two renames, or a leftover) is never used and is reported as `staleSidecar`.
- * @example
- * const { kid, from } = keyFileKid(loadSigningKey({ privateKeyPath: path }), readKidSidecar(`${path}.kid`), keyId);
- */
-export function keyFileKid(
-  key: SigningKey,
-  sidecar: KidSidecar | undefined,
-  keyId: string | undefined,
-): KeyFileKid {
-  const stale =
-    sidecar?.thumbprint !== undefined && sidecar.thumbprint !== key.thumbprint ? sidecar : undefined;
-  if (sidecar?.thumbprint !== undefined && stale === undefined)
-    return { kid: sidecar.kid, from: 'sidecar', staleSidecar: undefined };
-  if (key.kidSource === 'jwk') return { kid: key.kid, from: 'jwk', staleSidecar: stale };
-  if (sidecar !== undefined && stale === undefined)
-    return { kid: sidecar.kid, from: 'sidecar', staleSidecar: undefined };
-  if (keyId !== undefined) return { kid: keyId, from: 'keyId', staleSidecar: stale };
-  return { kid: undefined, from: 'none', staleSidecar: stale };
-}
-
-/** `key` sent with `kid` (the same key object when the kid is already that). */
-function withKid(key: SigningKey, kid: string | undefined): SigningKey {
-  if (kid === key.kid) return key;
-  const { kid: _kid, alg: _alg, use: _use, ...publicJwk } = key.publicJwk();
-  return new SigningKey(key.keyObject, key.alg, kid, kid === undefined ? 'none' : 'keyId', publicJwk);
 }
 
 /**

@@ -4,14 +4,13 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileKeySource, functionKeySource } from '../../src/auth/key-source.js';
 import {
-  fileKeySource,
-  functionKeySource,
   keyFileKid,
   KID_SIDECAR_SUFFIX,
   kidSidecarText,
   readKidSidecar,
-} from '../../src/auth/key-source.js';
+} from '../../src/auth/kid-sidecar.js';
 import { jwkThumbprint, loadSigningKey } from '../../src/auth/keys.js';
 import { KeyError } from '../../src/errors.js';
 import { Metrics } from '../../src/observability/metrics.js';
