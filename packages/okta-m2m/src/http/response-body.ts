@@ -10,7 +10,8 @@ export function responseHeaders(
   raw: Record<string, string | string[] | undefined>,
 ): Record<string, string | readonly string[]> {
   const headers: Record<string, string | readonly string[]> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name];
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
   return headers;
@@ -66,7 +67,10 @@ export function readBody(
       );
     });
     body.on('error', fail);
-    body.on('close', () => fail(prematureClose()));
+    // 'close' follows 'end' on every complete body: build the error only when the body really ended early.
+    body.on('close', () => {
+      if (!done) fail(prematureClose());
+    });
   });
 }
 

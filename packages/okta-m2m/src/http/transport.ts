@@ -19,6 +19,7 @@ import {
   TimeoutError,
 } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RequestEvent } from '../observability/events.js';
 import {
   CircuitBreaker,
   type BreakerPermit,
@@ -291,7 +292,6 @@ class UndiciTransport implements OktaTransport {
     ctx.attempt = signal;
     const timer = setTimeout(() => signal.abort(ATTEMPT_TIMEOUT), Math.min(budget, MAX_TIMER_MS));
     const started = clock();
-    const event = { operation: ctx.options.operation, method: request.method, path, attempt };
     try {
       const url = request.url;
       const res = await this.#dispatcher.request({
@@ -310,7 +310,11 @@ class UndiciTransport implements OktaTransport {
         body = await readBody(res.body, this.#maxBytes, headers['content-length']);
       } catch (error) {
         if (error === TOO_LARGE) {
-          metrics.request({ ...event, status: res.statusCode, durationMs: clock() - started });
+          metrics.request({
+            ...attemptEvent(ctx, request.method, path, attempt),
+            status: res.statusCode,
+            durationMs: clock() - started,
+          });
           ctx.verdict = 'success';
           throw new ResponseError(
             `${label}: the response body exceeds ${this.#maxBytes} bytes (status ${res.statusCode})`,
@@ -321,7 +325,14 @@ class UndiciTransport implements OktaTransport {
         throw error;
       }
       const response: HttpResponse = { status: res.statusCode, headers, body, url: request.url };
-      metrics.request({ ...event, status: response.status, durationMs: clock() - started });
+      metrics.request({
+        operation: ctx.options.operation,
+        method: request.method,
+        path,
+        attempt,
+        status: response.status,
+        durationMs: clock() - started,
+      });
       // Parsed when read (the `rateLimit` getter) or when the answer may be retried (429 and other failures).
       let rateLimit: RateLimitInfo | undefined;
       if (response.status >= 400) {
@@ -338,10 +349,17 @@ class UndiciTransport implements OktaTransport {
       if (error instanceof OktaM2MError) throw error;
       const classified = this.#classify(error, ctx, signal, label, kind, budget, attempt);
       if (classified.kind === 'fatal') {
-        metrics.request({ ...event, durationMs: clock() - started });
+        metrics.request({
+          ...attemptEvent(ctx, request.method, path, attempt),
+          durationMs: clock() - started,
+        });
         throw classified.error;
       }
-      metrics.request({ ...event, failure: classified.kind, durationMs: clock() - started });
+      metrics.request({
+        ...attemptEvent(ctx, request.method, path, attempt),
+        failure: classified.kind,
+        durationMs: clock() - started,
+      });
       return classified;
     } finally {
       clearTimeout(timer);
@@ -448,6 +466,16 @@ function settle(result: AttemptResult): HttpResponse {
 
 function isDeadline(error: unknown): boolean {
   return error instanceof TimeoutError && error.kind === 'deadline';
+}
+
+/** The metrics event of an attempt that produced no usable response (a successful one is built in place). */
+function attemptEvent(
+  ctx: CallContext,
+  method: string,
+  path: string,
+  attempt: number,
+): Omit<RequestEvent, 'durationMs'> {
+  return { operation: ctx.options.operation, method, path, attempt };
 }
 
 type AttemptResult =
