@@ -47,6 +47,7 @@ for (const [i, script] of selected.entries()) {
     env: { ...process.env, BENCH_REPORT_FILE: reportFile },
   });
   const seconds = (Date.now() - t0) / 1000;
+  console.log(`(${script}: ${seconds.toFixed(0)} s)`);
   if (r.status !== 0) {
     failed++;
     console.error(`${script} failed (exit ${r.status ?? r.signal})`);

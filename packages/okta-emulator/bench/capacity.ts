@@ -24,7 +24,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
     tokens: { type: 'string', default: '1000' },
-    gets: { type: 'string', default: '10000' },
+    gets: { type: 'string', default: '5000' },
   },
 });
 const RUNS = Number(values.runs);

@@ -4,7 +4,7 @@
  * `link` headers, in its own process). Every run is a fresh client process, so its peak RSS is that run's; runs
  * alternate between the clients. Medians of time, client CPU and peak RSS.
  *
- * Run: node --conditions=source --import tsx packages/okta-m2m/bench/listing.ts [--rounds 3] [--large-rounds 2] [--sizes 10000,100000]
+ * Run: node --conditions=source --import tsx packages/okta-m2m/bench/listing.ts [--rounds 2] [--large-rounds 1] [--sizes 10000,100000]
  */
 import { parseArgs } from 'node:util';
 import { report, type GoalCheck } from './lib/report.js';
@@ -14,8 +14,8 @@ import type { ListResult } from './lib/list-worker.js';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    'large-rounds': { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '2' },
+    'large-rounds': { type: 'string', default: '1' },
     sizes: { type: 'string', default: '10000,100000' },
   },
 });

@@ -7,7 +7,7 @@
  * medians over the rounds and ratios against raw undici and the SDK measured in the same run.
  *
  * Run: node --conditions=source --import tsx packages/okta-m2m/bench/users-get.ts
- *   [--calls 3000] [--calls1 500] [--rounds 5] [--warmup 2000]
+ *   [--calls 2000] [--calls1 500] [--rounds 5] [--warmup 1500]
  * Profile one client: BENCH_PROFILE=bearer BENCH_PROFILE_DIR=/tmp/prof (kinds: undici fetch bearer dpop sdk; diagnostics with --only: undici+sign bearer+sign).
  */
 import { parseArgs } from 'node:util';
@@ -18,10 +18,10 @@ import type { RunResult } from './lib/get-worker.js';
 
 const { values } = parseArgs({
   options: {
-    calls: { type: 'string', default: '3000' },
+    calls: { type: 'string', default: '2000' },
     calls1: { type: 'string', default: '500' },
     rounds: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '1500' },
     only: { type: 'string' },
     base: { type: 'string' },
   },
