@@ -5,7 +5,7 @@
  * - Expiry boundary: steady `users.get` load (concurrency 16) while the client's clock and the emulator's move
  *   together, 60 s every 15 ms, across two token lifetimes; counts the calls that waited on a token fetch.
  *
- * Run: node --conditions=source --import tsx packages/okta-m2m/bench/token-cache.ts [--rounds 3] [--sdk-rounds 1] [--expiry-rounds 2] [--callers 500]
+ * Run: node --conditions=source --import tsx packages/okta-m2m/bench/token-cache.ts [--rounds 3] [--sdk-rounds 1] [--expiry-rounds 1] [--callers 500]
  */
 import { parseArgs } from 'node:util';
 import type { EmulatorInfo } from './lib/emulator-child.js';
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     'sdk-rounds': { type: 'string', default: '1' },
-    'expiry-rounds': { type: 'string', default: '2' },
+    'expiry-rounds': { type: 'string', default: '1' },
     callers: { type: 'string', default: '500' },
   },
 });

@@ -43,12 +43,12 @@ const CLIENTS = [
 ].filter((c) =>
   values.only === undefined ? !c.kind.includes('+') : values.only.split(',').includes(c.kind),
 );
-// --base DIR: also run the okta-m2m clients of another checkout (e.g. the code before a change), in the same rounds.
-const BASE = values.base;
-if (BASE !== undefined) {
-  for (const c of [...CLIENTS]) {
-    if (c.kind === 'bearer' || c.kind === 'dpop')
-      CLIENTS.push({ kind: `${c.kind}@base`, label: `${c.label} (${BASE})` });
+// --base DIR[,DIR...]: also run the okta-m2m clients of other checkouts (e.g. the code before a change), in the
+// same rounds; their kinds are `bearer@1`, `dpop@1`, ... in the order given.
+const BASES = values.base === undefined ? [] : values.base.split(',');
+for (const [i, dir] of BASES.entries()) {
+  for (const c of CLIENTS.filter((x) => x.kind === 'bearer' || x.kind === 'dpop')) {
+    CLIENTS.push({ kind: `${c.kind}@${i + 1}`, label: `${c.label} (${dir})` });
   }
 }
 
@@ -67,7 +67,7 @@ try {
     const script =
       base === undefined
         ? here('./lib/get-worker.ts')
-        : new URL(`file://${BASE}/packages/okta-m2m/bench/lib/get-worker.ts`);
+        : new URL(`file://${BASES[Number(base) - 1]}/packages/okta-m2m/bench/lib/get-worker.ts`);
     args[1] = kind!;
     workers.set(c.kind, await startWorker(script, args, c.kind));
   }
