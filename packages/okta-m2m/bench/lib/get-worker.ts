@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { createDpopProver } from '../../src/auth/dpop.js';
 import { clientInternals, createOktaClient, type OktaClient } from '../../src/client.js';
+import { createSdkClient } from './sdk-client.js';
 import { percentile } from './stats.js';
 import { serveCommands } from './worker.js';
 
@@ -95,15 +96,11 @@ async function build0(kind: string): Promise<{ get: () => Promise<unknown>; clos
       return { get: () => client.users.get(userId), close: () => client.close() };
     }
     case 'sdk': {
-      const okta = (await import('@okta/okta-sdk-nodejs')).default;
-      const sdk = new okta.Client({
+      const sdk = await createSdkClient({
         orgUrl,
-        authorizationMode: 'PrivateKey',
         clientId: 'bearer-sdk',
         keyId: 'bench',
-        privateKey: pem,
-        scopes: ['okta.users.read'],
-        cacheMiddleware: null,
+        privateKeyPem: pem,
       });
       return { get: () => sdk.userApi.getUser({ userId }), close: async () => undefined };
     }

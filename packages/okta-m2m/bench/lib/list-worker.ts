@@ -5,6 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createOktaClient } from '../../src/client.js';
+import { createSdkClient } from './sdk-client.js';
 import { serveCommands } from './worker.js';
 
 const { values } = parseArgs({
@@ -45,16 +46,7 @@ async function listOkta(): Promise<number> {
 }
 
 async function listSdk(): Promise<number> {
-  const okta = (await import('@okta/okta-sdk-nodejs')).default;
-  const sdk = new okta.Client({
-    orgUrl,
-    authorizationMode: 'PrivateKey',
-    clientId: 'bearer-sdk',
-    keyId: 'bench',
-    privateKey: pem,
-    scopes: ['okta.users.read'],
-    cacheMiddleware: null,
-  });
+  const sdk = await createSdkClient({ orgUrl, clientId: 'bearer-sdk', keyId: 'bench', privateKeyPem: pem });
   let n = 0;
   let chars = 0;
   const collection = await sdk.userApi.listUsers({ limit: 200 });

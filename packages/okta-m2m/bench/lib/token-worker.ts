@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { createOktaClient, type OktaClient } from '../../src/client.js';
 import type { EmulatorInfo } from './emulator-child.js';
+import { createSdkClient } from './sdk-client.js';
 import { percentile } from './stats.js';
 import { serveCommands } from './worker.js';
 
@@ -44,16 +45,12 @@ async function storm(
     get = (id) => client.users.get(id);
     close = () => client.close();
   } else {
-    const okta = (await import('@okta/okta-sdk-nodejs')).default;
     const a = app(kind);
-    const sdk = new okta.Client({
+    const sdk = await createSdkClient({
       orgUrl: info.url,
-      authorizationMode: 'PrivateKey',
       clientId: a.clientId,
       keyId: a.keyId,
-      privateKey: a.privateKeyPem,
-      scopes: ['okta.users.read'],
-      cacheMiddleware: null,
+      privateKeyPem: a.privateKeyPem,
     });
     get = (id) => sdk.userApi.getUser({ userId: id });
   }
