@@ -15,6 +15,8 @@ import { registerConcurrencyLimit } from './plugins/concurrency.js';
 import { frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
 import { registerFaults } from './plugins/faults.js';
 import { registerLengthRequired } from './plugins/json-body.js';
+import { registerUtf8Bodies } from './plugins/body-charset.js';
+import { answerClientError } from './plugins/client-errors.js';
 import { installNotFound } from './plugins/not-found.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerRequestContext } from './plugins/request-context.js';
@@ -131,6 +133,8 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
     })),
     logger: options.logger === true ? { redact: ['req.headers.authorization', 'req.headers.dpop'] } : false,
     bodyLimit: 1024 * 1024,
+    // Parser refusals (431 for an over-long URL or headers, ...) close the connection cleanly.
+    clientErrorHandler: answerClientError,
     // Okta ids are case-sensitive and paths are matched as sent.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 1000 },
   });
@@ -144,6 +148,7 @@ export async function buildEmulator(options: BuildEmulatorOptions): Promise<Buil
   // request.principal for the routes.
   registerRequestContext(app, state);
   registerLengthRequired(app);
+  registerUtf8Bodies(app);
   registerConcurrencyLimit(app, state.concurrency, clock);
   registerRateLimit(app, state.rateLimits);
   registerFaults(app, state.faults, { clock, ...(options.sleep ? { sleep: options.sleep } : {}) });

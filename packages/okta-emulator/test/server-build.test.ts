@@ -79,9 +79,13 @@ void test('a seed makes ids deterministic across builds', async () => {
 
 void test('§5/§9.8/§9.9 X-Okta-Request-Id and the emulator-clock Date on 404, 405, 413, 429 (quota and concurrency) and fault answers', async () => {
   const clock = createFixedClock(T0);
+  // Latency faults wait on this gate, not on a real timer: the held request stays in flight until released.
+  const waiting: (() => void)[] = [];
+  const sleep = () => new Promise<void>((resolve) => waiting.push(resolve));
   const limited = await buildEmulator({
     orgUrl: ORG,
     clock,
+    sleep,
     quotas: { 'GET /api/v1/users/{idOrLogin}': 1 },
     concurrencyLimit: 1,
   });
@@ -135,11 +139,14 @@ void test('§5/§9.8/§9.9 X-Okta-Request-Id and the emulator-clock Date on 404,
 
     // One request held in flight by a latency fault; the next one meets the concurrency limit of 1.
     faults.add({ method: 'GET', path: '/api/v1/apps', sequence: [{ type: 'latency', ms: 300 }] });
-    // inject() dispatches on then(): start the held request now.
+    // inject() dispatches on then(): start the held request now, and wait until it sleeps in its fault.
     const slow = get('/api/v1/apps').then((res) => res);
+    for (let turn = 0; waiting.length < 1 && turn < 10_000; turn++) await new Promise((r) => setImmediate(r));
+    assert.equal(waiting.length, 1, 'the held request waits in its latency fault');
     const busy = await get('/api/v1/groups');
     check(busy, 429, 'concurrency 429');
     assert.equal(busy.headers['x-rate-limit-limit'], '0');
+    for (const release of waiting.splice(0)) release();
     check(await slow, 200, 'held request');
   } finally {
     await limited.app.close();

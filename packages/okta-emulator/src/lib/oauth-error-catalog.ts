@@ -15,6 +15,7 @@ export const OAUTH_ERRORS = {
     'Client authentication failed. Either the client or the client credentials are invalid.',
   ],
   missing_client_credentials: [401, 'invalid_client', 'No client credentials found.'],
+  invalid_request: [400, 'invalid_request', 'Invalid request'],
   multiple_client_credentials: [
     401,
     'invalid_request',

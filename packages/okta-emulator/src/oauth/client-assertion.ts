@@ -1,7 +1,7 @@
 /**
- * private_key_jwt client authentication: the client assertion's checks in Okta's order (parse, `alg`,
- * `iss`/`sub`, keys and `kid`, signature, `aud`, `exp`, `iat`, `jti` replay), each failure a catalogue
- * OAuth error.
+ * private_key_jwt client authentication: the client assertion's checks in Okta's order (parse and `crit`,
+ * `alg`, `iss`/`sub`, keys and `kid`, signature, `aud`, `exp`, `iat`, `nbf`, `jti` replay), each failure a
+ * catalogue OAuth error.
  */
 import type { AuthorizationServerState } from './server-state.js';
 import type { AppKey, OidcApp } from '../state/org-records.js';
@@ -9,6 +9,7 @@ import { rememberOnce } from '../state/replay-cache.js';
 import { isAllowedAlg } from './algorithms.js';
 import { parseCompactJwt, publicKeyFromJwk, verifyCompactJws } from '../lib/jws.js';
 import { OAuthProtocolError } from '../lib/errors.js';
+import { hasCriticalExtensions, isNotYetValid } from './jwt-rules.js';
 
 /** `client_assertion_type` for private_key_jwt. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -26,7 +27,8 @@ export const ASSERTION_MAX_LIFETIME_S = 3600;
  * Authenticates a client by its private_key_jwt assertion, applying Okta's checks in order: parse, `alg`
  * allow-list, `iss`/`sub` name a client, the client has keys, `kid` selects an ACTIVE key (optional only
  * when the app holds exactly one key), key `use`, signature, `aud` = the token endpoint, `exp` present,
- * not past, at most 1 h ahead, `iat` not in the future, `jti` single-use. Every failure throws the
+ * not past, at most 1 h ahead, `iat` and `nbf` not in the future, `jti` single-use; a `crit` header is
+ * refused as unparsable. Every failure throws the
  * catalogue's `OAuthProtocolError` (401 `invalid_client`).
  *
  * The `jti` is burnt as soon as the assertion is valid, before DPoP or scope checks, so resending the same
@@ -40,6 +42,8 @@ export function authenticateClientAssertion(
   const parsed = parseCompactJwt(assertion);
   if (!parsed) throw new OAuthProtocolError('client_assertion_invalid_jwt');
   const { header, payload } = parsed;
+  // RFC 7515: a header extension the server does not understand makes the JWS invalid.
+  if (hasCriticalExtensions(header)) throw new OAuthProtocolError('client_assertion_invalid_jwt');
   const alg = header.alg;
   if (!isAllowedAlg(alg)) throw new OAuthProtocolError('client_assertion_invalid_signature_algorithm');
 
@@ -92,6 +96,11 @@ export function authenticateClientAssertion(
     iat !== undefined &&
     (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + ASSERTION_LEEWAY_S)
   ) {
+    throw new OAuthProtocolError('client_assertion_issued_at_in_future');
+  }
+  // RFC 7519 `nbf`: not valid yet. Okta's catalogue has no message of its own for it; "must be issued
+  // before the current time" says the same of a JWT from the future.
+  if (isNotYetValid(payload, now, ASSERTION_LEEWAY_S)) {
     throw new OAuthProtocolError('client_assertion_issued_at_in_future');
   }
   const jti = payload.jti;

@@ -15,6 +15,7 @@ import {
   verifyCompactJws,
 } from '../lib/jws.js';
 import { OAuthProtocolError } from '../lib/errors.js';
+import { hasCriticalExtensions, isNotYetValid } from './jwt-rules.js';
 
 /** Proofs older than this (by `iat`) are refused (five minutes). */
 export const PROOF_MAX_AGE_S = 300;
@@ -61,9 +62,9 @@ export function dpopHeaderValues(raw: IncomingMessage): string[] {
 
 /**
  * Verifies one DPoP proof (RFC 9449 as Okta applies it) and throws the catalogue's
- * `OAuthProtocolError` on the first failure: header count, parse, `typ`, `alg`, embedded public `jwk`,
+ * `OAuthProtocolError` on the first failure: header count, parse (a `crit` header counts as unparsable), `typ`, `alg`, embedded public `jwk`,
  * signature, `htm`, `htu` (no query/fragment, compared with the percent-decoded request path), `iat` (not in the future, not
- * older than five minutes), `exp` if present, `jti` (required except on a nonce-less token request;
+ * older than five minutes), `nbf` not in the future, `exp` if present, `jti` (required except on a nonce-less token request;
  * single-use), `ath` for resource requests, and on the token endpoint (and at resources in the opt-in
  * resource-nonce mode) the server `nonce` (a missing or unknown nonce gets `use_dpop_nonce` with a fresh
  * `dpop-nonce` header). The `jti` is recorded only when
@@ -80,6 +81,7 @@ export function verifyDpopProof(
   const parsed = parseCompactJwt(proof.trim());
   if (!parsed) throw new OAuthProtocolError('invalid_dpop_proof_invalid_jwt');
   const { header, payload } = parsed;
+  if (hasCriticalExtensions(header)) throw new OAuthProtocolError('invalid_dpop_proof_invalid_jwt');
   if (header.typ !== 'dpop+jwt') throw new OAuthProtocolError('invalid_dpop_proof_invalid_type');
   const alg = header.alg;
   if (!isAllowedAlg(alg)) throw new OAuthProtocolError('invalid_dpop_proof_invalid_signature_algorithm');
@@ -113,6 +115,8 @@ export function verifyDpopProof(
   if (iat > now + PROOF_FUTURE_LEEWAY_S)
     throw new OAuthProtocolError('invalid_dpop_proof_jwt_issued_in_future');
   if (iat < now - PROOF_MAX_AGE_S) throw new OAuthProtocolError('invalid_dpop_proof_jwt_too_old');
+  if (isNotYetValid(payload, now, PROOF_FUTURE_LEEWAY_S))
+    throw new OAuthProtocolError('invalid_dpop_proof_jwt_issued_in_future');
   if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= now)) {
     throw new OAuthProtocolError('invalid_dpop_proof_jwt_expired');
   }

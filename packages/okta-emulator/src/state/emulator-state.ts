@@ -157,7 +157,7 @@ export class EmulatorState {
     this.users = new UserStore(this.clock, random, this.defaultTypeId, () => this.userSchema.custom);
     this.groups = new GroupStore(this.clock, random);
     this.roles = new CustomRoleStore(this.clock, random);
-    this.resourceSets = new ResourceSetStore(this.clock, random, this.orgId, {
+    this.resourceSets = new ResourceSetStore(this.clock, random, this, {
       userExists: (id) => this.users.byId(id) !== undefined,
       groupExists: (id) => this.groups.byId(id) !== undefined,
     });

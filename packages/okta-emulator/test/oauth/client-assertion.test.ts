@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sign } from 'node:crypto';
 import { SignJWT, generateKeyPair, importPKCS8 } from 'jose';
 import {
   ORG,
@@ -185,6 +186,49 @@ void describe('client assertion (private_key_jwt) at the org AS', () => {
     assertInvalidClient(await h.token(tokenForm(await assertion(h, app, { iat: h.nowS() + 120 }))), text);
     const noIat = await h.token(tokenForm(await assertion(h, app, { iat: undefined })));
     assert.equal(noIat.statusCode, 200, 'iat is optional');
+  });
+
+  void test("RFC 7519 nbf in the future (beyond the 60 s leeway) or not a number → 'The client_assertion token must be issued before the current time.'", async () => {
+    const text = 'The client_assertion token must be issued before the current time.';
+    assertInvalidClient(await h.token(tokenForm(await assertion(h, app, { nbf: h.nowS() + 120 }))), text);
+    assertInvalidClient(await h.token(tokenForm(await assertion(h, app, { nbf: 'soon' }))), text);
+    assertInvalidClient(await h.token(tokenForm(await assertion(h, app, { nbf: null }))), text);
+    for (const nbf of [h.nowS() - 10, h.nowS() + 30]) {
+      const res = await h.token(tokenForm(await assertion(h, app, { nbf })));
+      assert.equal(res.statusCode, 200, `nbf ${nbf - h.nowS()} s from now is accepted`);
+    }
+  });
+
+  void test("RFC 7515 a crit header (an extension the server does not understand) → 'The parsing of the client_assertion failed.'", async () => {
+    // Signed by hand: a JOSE library refuses to produce a malformed crit.
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = h.nowS();
+    for (const crit of [['urn:example:ext'], ['exp'], [], 'urn:example:ext']) {
+      const input = `${b64({ alg: 'RS256', kid: app.keyId, crit, 'urn:example:ext': 1 })}.${b64({
+        iss: app.clientId,
+        sub: app.clientId,
+        aud: TOKEN_URL,
+        exp: now + 300,
+        jti: `crit-${JSON.stringify(crit)}`,
+      })}`;
+      const signature = sign('sha256', Buffer.from(input), app.privateKeyPem).toString('base64url');
+      assertInvalidClient(
+        await h.token(tokenForm(`${input}.${signature}`)),
+        'The parsing of the client_assertion failed.',
+      );
+    }
+    // The same assertion without crit is accepted: the refusal is the crit member, not the hand signing.
+    const plain = `${b64({ alg: 'RS256', kid: app.keyId })}.${b64({
+      iss: app.clientId,
+      sub: app.clientId,
+      aud: TOKEN_URL,
+      exp: now + 300,
+      jti: 'crit-control',
+    })}`;
+    const ok = await h.token(
+      tokenForm(`${plain}.${sign('sha256', Buffer.from(plain), app.privateKeyPem).toString('base64url')}`),
+    );
+    assert.equal(ok.statusCode, 200);
   });
 
   void test("§1.4 replayed jti → 401 invalid_client 'The client_assertion token has already been used.'", async () => {

@@ -285,6 +285,36 @@ void describe('DPoP at the token endpoint', () => {
     );
   });
 
+  void test("RFC 7519 nbf in the future or not a number → 'The DPoP proof JWT is issued in the future.'", async () => {
+    for (const nbf of [h.nowS() + 120, 'soon']) {
+      assertOAuthError(
+        await withProof({ nbf }),
+        400,
+        PROOF_ERR,
+        'The DPoP proof JWT is issued in the future.',
+      );
+    }
+    assert.equal((await withProof({ nbf: h.nowS() - 5 })).statusCode, 200, 'nbf in the past is fine');
+  });
+
+  void test("RFC 7515 a proof with a crit header → 'The DPoP proof JWT cannot be parsed.'", async () => {
+    const signed = await new SignJWT({ htm: 'POST', htu: TOKEN_URL, iat: h.nowS(), jti: 'crit-proof', nonce })
+      .setProtectedHeader({
+        typ: 'dpop+jwt',
+        alg: key.alg,
+        jwk: key.publicJwk,
+        crit: ['urn:example:ext'],
+        'urn:example:ext': 1,
+      } as never)
+      .sign(key.privateKey, { crit: { 'urn:example:ext': true } });
+    assertOAuthError(
+      await h.token(tokenForm(await assertion(h, app)), { dpop: signed }),
+      400,
+      PROOF_ERR,
+      'The DPoP proof JWT cannot be parsed.',
+    );
+  });
+
   void test("§2.3 an expired proof (exp in the past) → 'The DPoP proof JWT is expired.'", async () => {
     assertOAuthError(
       await withProof({ exp: h.nowS() - 1 }),

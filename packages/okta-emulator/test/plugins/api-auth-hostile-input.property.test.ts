@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { KeyObject } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import fc from 'fast-check';
@@ -30,14 +31,21 @@ const QUOTAS = { '/api/v1': 1_000_000, 'GET|POST /api/v1/users': 1_000_000 };
 const SEED = 20260102;
 const USERS = '/api/v1/users';
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /**
- * 200 with a user list (the credentials happened to be valid), or a 4xx that is either Okta's error object or
- * the documented empty-body challenge with a `WWW-Authenticate` header; always a request id.
+ * The outcome of one request. `acceptable` says whether the input was a valid credential (and proof); an
+ * invalid one must never be answered 2xx. A valid one gets 200 with a user list; every refusal is a 4xx
+ * that is either Okta's error object or the documented empty-body challenge with a `WWW-Authenticate`
+ * header; always a request id.
  */
-function assertApiOutcome(res: LightMyRequestResponse, input: unknown): void {
+function assertApiOutcome(res: LightMyRequestResponse, input: unknown, acceptable = false): void {
   const what = JSON.stringify(input)?.slice(0, 300);
   assert.match(String(res.headers['x-okta-request-id']), /^req/, what);
-  if (res.statusCode === 200) {
+  if (res.statusCode >= 200 && res.statusCode < 300) {
+    assert.ok(acceptable, `an invalid credential or proof was accepted (${res.statusCode}): ${what}`);
+    assert.equal(res.statusCode, 200, what);
     assert.ok(Array.isArray(JSON.parse(res.body)), `${what}: ${res.body.slice(0, 200)}`);
     return;
   }
@@ -51,7 +59,13 @@ function assertApiOutcome(res: LightMyRequestResponse, input: unknown): void {
   }
 }
 
-void describe('API-auth hook on /api/v1: hostile input never yields a 500 (property tests)', () => {
+/** A generated `DPoP` header value and whether it is a valid proof for `GET /api/v1/users` with the bound token. */
+interface GeneratedProof {
+  dpop: string | string[];
+  valid: boolean;
+}
+
+void describe('API-auth hook on /api/v1: no mutated header, token or proof is accepted, none yields a 500 (property tests)', () => {
   let h: Harness;
   let readerToken: string;
   let otherAppToken: string;
@@ -80,7 +94,7 @@ void describe('API-auth hook on /api/v1: hostile input never yields a 500 (prope
     h.emu.app.inject({ method: 'GET', url, headers });
 
   /** Proofs for `GET /api/v1/users`, mostly valid so later checks (ath, jti, binding) run too. */
-  function proofs(): fc.Arbitrary<string | string[]> {
+  function proofs(): fc.Arbitrary<GeneratedProof> {
     const header = usually(
       fc.record(
         {
@@ -115,13 +129,71 @@ void describe('API-auth hook on /api/v1: hostile input never yields a 500 (prope
       hostileValue,
       0.9,
     );
-    const structured = fc
-      .tuple(header, payload, signatureMode)
-      .map(([hd, pl, mode]) => compactJwt(hd, pl, mode, proofKey));
-    return usually(
-      structured,
-      fc.oneof(garbageToken, fc.array(fc.oneof(structured, garbageToken), { minLength: 2, maxLength: 3 })),
+    const structured = fc.tuple(header, payload, signatureMode).map(([hd, pl, mode]) => ({
+      dpop: compactJwt(hd, pl, mode, proofKey),
+      valid: mode === 'real' && validProofParts(hd, pl),
+    }));
+    // Garbage and several proofs at once are never valid.
+    const invalid = fc
+      .oneof(
+        garbageToken,
+        fc.array(
+          fc.oneof(
+            structured.map((p) => p.dpop as string),
+            garbageToken,
+          ),
+          { minLength: 2, maxLength: 3 },
+        ),
+      )
+      .map((dpop) => ({ dpop, valid: false }));
+    return usually<GeneratedProof, GeneratedProof>(structured, invalid);
+  }
+
+  /**
+   * The oracle, from RFC 9449 and the emulator's documented limits (not from its code): the header is exactly
+   * the generated key's (typ dpop+jwt, ES256, the public JWK), htm GET, htu the request URL (query ignored),
+   * iat within five minutes back and 60 s ahead, a string jti, ath of the bound token, no exp.
+   */
+  function validProofParts(hd: unknown, pl: unknown): boolean {
+    if (!isRecord(hd) || !isRecord(pl)) return false;
+    const headerOk =
+      Object.keys(hd).length === 3 &&
+      hd.typ === 'dpop+jwt' &&
+      hd.alg === 'ES256' &&
+      isDeepStrictEqual(hd.jwk, proofJwk);
+    const iat = pl.iat;
+    return (
+      headerOk &&
+      pl.htm === 'GET' &&
+      typeof pl.htu === 'string' &&
+      pl.htu.split('?')[0] === `${ORG}${USERS}` &&
+      typeof iat === 'number' &&
+      iat >= now - 300 &&
+      iat <= now + 60 &&
+      typeof pl.jti === 'string' &&
+      pl.ath === ath(dpopAt) &&
+      pl.exp === undefined
     );
+  }
+
+  /**
+   * True when an Authorization value is a valid credential for `GET /api/v1/users` (RFC 7235: the scheme is
+   * case-insensitive and followed by whitespace): the admin API token, the reader's Bearer token, or the bound
+   * token with the DPoP scheme and a valid proof.
+   */
+  function validAuthorization(
+    auth: string | string[] | undefined,
+    proof: GeneratedProof | undefined,
+  ): boolean {
+    if (typeof auth !== 'string') return false;
+    const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(auth);
+    if (!m) return false;
+    const scheme = m[1]!.toLowerCase();
+    const credential = m[2]!;
+    if (scheme === 'ssws') return credential === h.emu.adminToken;
+    if (scheme === 'bearer') return credential === readerToken;
+    if (scheme === 'dpop') return credential === dpopAt && proof?.valid === true;
+    return false;
   }
 
   void test('random Authorization headers: schemes, garbage, huge values, tokens of other apps', async () => {
@@ -166,31 +238,44 @@ void describe('API-auth hook on /api/v1: hostile input never yields a 500 (prope
       fc.oneof(fc.array(single, { minLength: 2, maxLength: 3 }), fc.string({ maxLength: 80 })),
       0.8,
     );
+    let accepted = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.option(authorization, { nil: undefined }),
         fc.option(proofs(), { nil: undefined }),
         fc.constantFrom(USERS, `${USERS}?limit=1`, `${USERS}?after=%zz`),
-        async (auth, dpop, url) => {
+        async (auth, proof, url) => {
           const headers: Record<string, string | string[]> = {};
           if (auth !== undefined) headers.authorization = auth;
-          if (dpop !== undefined) headers.dpop = dpop;
-          assertApiOutcome(await get(headers, url), { auth, dpop, url });
+          if (proof !== undefined) headers.dpop = proof.dpop;
+          const acceptable = validAuthorization(auth, proof) && url !== `${USERS}?after=%zz`;
+          const res = await get(headers, url);
+          assertApiOutcome(res, { auth, dpop: proof?.dpop, url }, acceptable);
+          if (acceptable) accepted++;
         },
       ),
       { seed: SEED, numRuns: 300 },
     );
+    // The oracle is not vacuous: valid credentials were generated and accepted.
+    assert.ok(accepted > 10, `only ${accepted} valid credentials in 300 runs`);
   });
 
   void test('a DPoP-bound token with random DPoP headers: 200 only for a valid proof, else a 4xx challenge or error', async () => {
+    let valid = 0;
     await fc.assert(
-      fc.asyncProperty(proofs(), fc.constantFrom('DPoP', 'dpop', 'Bearer'), async (dpop, scheme) => {
-        const res = await get({ authorization: `${scheme} ${dpopAt}`, dpop });
-        assertApiOutcome(res, { dpop, scheme });
-        if (scheme === 'Bearer') assert.notEqual(res.statusCode, 200, 'Bearer scheme for a bound token');
+      fc.asyncProperty(proofs(), fc.constantFrom('DPoP', 'dpop', 'Bearer'), async (proof, scheme) => {
+        const res = await get({ authorization: `${scheme} ${dpopAt}`, dpop: proof.dpop });
+        const acceptable = proof.valid && scheme !== 'Bearer';
+        assertApiOutcome(res, { dpop: proof.dpop, scheme }, acceptable);
+        // A valid proof with the DPoP scheme is accepted (the oracle agrees with the emulator both ways).
+        if (acceptable) {
+          assert.equal(res.statusCode, 200, JSON.stringify(proof));
+          valid++;
+        }
       }),
       { seed: SEED, numRuns: 300 },
     );
+    assert.ok(valid > 10, `only ${valid} valid proofs in 300 runs`);
   });
 
   void describe('targeted nasty inputs', () => {

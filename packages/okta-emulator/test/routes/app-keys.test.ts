@@ -70,6 +70,29 @@ void describe('App JWKS: /api/v1/apps/{appId}/credentials/jwks (facts §7)', () 
     assert.equal((got.json() as KeyJson).kid, 'rotation-1');
   });
 
+  void test('keys no private key can back are refused: RSA exponent 1 or 0, use "enc", garbage x5c', async () => {
+    const key = rsaJwk(2048, 'forged');
+    for (const [bad, cause] of [
+      [{ e: 'AQ' }, "RSA keys in the 'jwks' must use the public exponent 65537 ('AQAB')."],
+      [{ e: 'AA' }, "RSA keys in the 'jwks' must use the public exponent 65537 ('AQAB')."],
+      [{ use: 'enc' }, "Invalid value specified for key 'use' parameter"],
+      [
+        { x5c: ['Z2FyYmFnZQ=='] },
+        "The 'x5c' of a key in the 'jwks' is not a chain of base64 DER certificates for that key.",
+      ],
+    ] as const) {
+      const res = await inject('POST', base, { ...key, ...bad });
+      assert.equal(res.statusCode, 400, JSON.stringify(bad));
+      assert.equal(
+        (res.json() as { errorSummary: string }).errorSummary,
+        'Api validation failed: JsonWebKey',
+      );
+      assert.deepEqual(causes(res), [cause]);
+    }
+    const listed = (await inject('GET', base)).json() as { keys: KeyJson[] };
+    assert.ok(!listed.keys.some((k) => k.kid === 'forged'), 'no refused key was stored');
+  });
+
   void test('§7 duplicate kid → 400 E0000001 "All keys in the \'jwks\' must have a unique `kid`."', async () => {
     const res = await inject('POST', base, rsaJwk(2048, app.keyId));
     assert.equal(res.statusCode, 400);

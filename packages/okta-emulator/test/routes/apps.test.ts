@@ -137,6 +137,19 @@ void describe('Apps API: /api/v1/apps', () => {
     ]);
   });
 
+  void test('jwks in the create body are validated like added keys: exponent, use, members of the key type', async () => {
+    const key = rsaJwk(2048, 'a');
+    for (const [bad, cause] of [
+      [{ e: 'AQ' }, "RSA keys in the 'jwks' must use the public exponent 65537 ('AQAB')."],
+      [{ use: 'enc' }, "Invalid value specified for key 'use' parameter"],
+      [{ crv: 'P-256' }, "A key in the 'jwks' has members that do not belong to its 'kty'."],
+    ] as const) {
+      const res = await inject('POST', '/api/v1/apps', serviceAppBody({}, [{ ...key, ...bad }]));
+      assert.equal(res.statusCode, 400, JSON.stringify(bad));
+      assert.deepEqual((res.json() as AppJson).errorCauses, [{ errorSummary: cause }]);
+    }
+  });
+
   void test('GET /api/v1/apps/{id} returns the app; an unknown id → 404 E0000007 (AppInstance)', async () => {
     const created = (await inject('POST', '/api/v1/apps', serviceAppBody())).json() as { id: string };
     const got = await inject('GET', `/api/v1/apps/${created.id}`);

@@ -18,8 +18,9 @@
  * - The refresh timer only refreshes scope sets used within `refreshIdleSeconds` (default 900): a token no one
  *   asked for lately is left to expire, and fetched again on its next use.
  * - Negative cache: a token request that cannot succeed by repetition (an OAuth refusal such as `invalid_client`,
- *   `invalid_scope`, `consent_required`; a refused DPoP proof; a key problem) is remembered per scope set for a
- *   back-off that starts at 1 s and doubles up to 60 s; meanwhile callers get the same typed error without a
+ *   `invalid_scope`, `consent_required`; any other 4xx answer; every DPoP failure; a key problem) is remembered
+ *   per scope set for a back-off that starts at 1 s and doubles up to 60 s; a 429 that outlasted the call is
+ *   remembered until the rate limit's reset (1 s to 60 s). Meanwhile callers get the same typed error without a
  *   request. A success clears it.
  * - Clock skew: a refusal for the assertion's or proof's time claims (issued in the future, expired) is corrected
  *   once per fetch from the response's `Date`: the offset is remembered (ServerClock), reported in the metrics
@@ -37,7 +38,10 @@ import {
   InvalidArgumentError,
   KeyError,
   OAuthError,
+  OktaApiError,
   OktaM2MError,
+  RateLimitError,
+  ResponseError,
   ScopesNotGrantedError,
 } from '../errors.js';
 import type { HttpResponse, Transport } from '../http/types.js';
@@ -45,7 +49,7 @@ import { createSafeLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { OktaAccessToken } from './access-token.js';
 import { createClientAssertion } from './client-assertion.js';
-import { isTimeClaimRefusal, ServerClock } from './server-clock.js';
+import { ServerClock, timeClaimRefusal } from './server-clock.js';
 import type { SigningKey } from './keys.js';
 import { buildTokenRequest, processTokenResponse } from './token-request.js';
 import type { AccessToken, Authorization, AuthorizeRequest, DpopProver, RequestAuthorizer } from './types.js';
@@ -218,8 +222,9 @@ export class TokenProvider implements RequestAuthorizer {
   }
 
   /**
-   * The API answered 403 insufficient_scope for `token` (`required`: the scope(s) the challenge named). A scope the
-   * token shows as requested and not granted would not be in a new token either: the still-valid token is kept and
+   * The API answered 403 insufficient_scope for `token` (`required`: the scope(s) the challenge named). A scope this
+   * scope set never asked for, or one the token shows as requested and not granted, would not be in a new token
+   * either: the still-valid token is kept and
    * false returned. Otherwise the token is dropped at most once a minute per scope set, so scopes granted since it
    * was issued take effect. True when a retry with another token makes sense.
    */
@@ -228,7 +233,8 @@ export class TokenProvider implements RequestAuthorizer {
     if (entry === undefined) return false;
     if (entry.token !== token) return true; // a newer token is (or will be) cached
     const missing = (token as Partial<OktaAccessToken>).missingScopes ?? [];
-    if (required !== undefined && required.length > 0 && required.some((s) => missing.includes(s))) {
+    // A scope not asked for, or asked for and not granted: a new token for this scope set would lack it too.
+    if (required !== undefined && required.some((s) => !entry.scopes.includes(s) || missing.includes(s))) {
       return false;
     }
     const now = this.#deps.clock();
@@ -303,12 +309,20 @@ export class TokenProvider implements RequestAuthorizer {
         this.#store(entry, token);
         return token;
       } catch (error) {
-        if (isPermanentFailure(error)) {
+        const now = this.#deps.clock();
+        if (error instanceof RateLimitError) {
+          // The token endpoint's rate limit: no request before its reset (at least 1 s, at most 60 s from now).
+          const until = Math.min(
+            now + NEGATIVE_MAX_MS,
+            Math.max(now + NEGATIVE_FIRST_MS, error.resetAt ?? 0),
+          );
+          entry.failure = { error, until, backoffMs: entry.failure?.backoffMs ?? NEGATIVE_FIRST_MS / 2 };
+        } else if (isPermanentFailure(error)) {
           const backoffMs =
             entry.failure === undefined
               ? NEGATIVE_FIRST_MS
               : Math.min(NEGATIVE_MAX_MS, entry.failure.backoffMs * 2);
-          entry.failure = { error, until: this.#deps.clock() + backoffMs, backoffMs };
+          entry.failure = { error, until: now + backoffMs, backoffMs };
         }
         throw error;
       } finally {
@@ -324,6 +338,7 @@ export class TokenProvider implements RequestAuthorizer {
   #refreshInBackground(entry: CacheEntry): void {
     if (this.#closed || entry.inflight !== undefined) return;
     this.#startFetch(entry).catch((error: unknown) => {
+      if (this.#closed) return; // closed while refreshing (a forced close aborts the fetch): nothing failed
       const now = this.#deps.clock();
       entry.retryRefreshAt = now + BACKGROUND_RETRY_MS;
       this.#log.warn(
@@ -508,14 +523,16 @@ export class TokenProvider implements RequestAuthorizer {
         : error instanceof DpopError && error.error === 'invalid_dpop_proof'
           ? error.errorDescription
           : undefined;
-    if (!isTimeClaimRefusal(description)) return false;
-    const previous = this.#serverClock.offsetMs;
-    const offset = this.#serverClock.learnFrom(response, receivedAt);
-    if (offset === undefined || offset === previous) return false;
+    const direction = timeClaimRefusal(description);
+    if (direction === undefined) return false;
+    const offset = this.#serverClock.learnFrom(response, receivedAt, direction);
+    if (offset === undefined) return false;
     this.#metrics.clockSkew({ skewMs: offset });
     this.#log.warn(
       { clockSkewMs: offset, tokenEndpoint: this.#endpoint.href },
-      `This host's clock differs from the authorization server's by ${Math.round(offset / 1000)} s (from its Date header); signing with the corrected time. Fix the host's time synchronisation (NTP).`,
+      offset === 0
+        ? "This host's clock agrees with the authorization server's again (from its Date header); signing with the local time."
+        : `This host's clock differs from the authorization server's by ${Math.round(offset / 1000)} s (from its Date header); signing with the corrected time. Fix the host's time synchronisation (NTP).`,
     );
     return true;
   }
@@ -547,12 +564,13 @@ export class TokenProvider implements RequestAuthorizer {
 
 /** A token failure that repeating the request cannot fix (remembered in the negative cache). */
 function isPermanentFailure(error: unknown): boolean {
+  // An OAuth refusal, or any other 4xx answer (an Okta error object, a proxy's or WAF's page): the same request
+  // gets the same answer. Every DPoP failure (a refused proof, a Bearer answer to dpop: true, DPoP demanded while
+  // dpop is false, a stripped header) is a set-up problem too.
   if (error instanceof OAuthError) return error.status < 500;
-  return (
-    error instanceof KeyError ||
-    error instanceof ScopesNotGrantedError ||
-    (error instanceof DpopError && error.error === 'invalid_dpop_proof')
-  );
+  if (error instanceof OktaApiError || error instanceof ResponseError)
+    return error.status >= 400 && error.status < 500;
+  return error instanceof KeyError || error instanceof ScopesNotGrantedError || error instanceof DpopError;
 }
 
 function normaliseScopes(scopes: readonly string[]): readonly string[] {

@@ -120,7 +120,9 @@ export function processTokenResponse(
 
   if (status === 200) return successResult(response, json, options, where);
 
-  if (status === 429) throw rateLimitError(response, json, where, requestId);
+  // Every error below carries the response; never one whose body may hold a token.
+  const attached = withoutTokens(response);
+  if (status === 429) throw rateLimitError(attached, json, where, requestId);
 
   if (isRecord(json) && typeof json['error'] === 'string') {
     const error = json['error'];
@@ -132,7 +134,7 @@ export function processTokenResponse(
       throw new DpopError(
         `${where} answered ${status} use_dpop_nonce without a DPoP-Nonce header.`,
         { status, error, errorDescription },
-        { hint: 'Check for a proxy that strips the DPoP-Nonce response header.', response },
+        { hint: 'Check for a proxy that strips the DPoP-Nonce response header.', response: attached },
       );
     }
     if (isDpopMissing(error, errorDescription)) {
@@ -141,12 +143,16 @@ export function processTokenResponse(
     const rule = oauthHintFor(error, errorDescription);
     const message = `${where} failed with ${status} ${error}${errorDescription ? `: ${errorDescription}` : ''}`;
     if (error === 'invalid_dpop_proof') {
-      throw new DpopError(message, { status, error, errorDescription }, { hint: rule?.hint, response });
+      throw new DpopError(
+        message,
+        { status, error, errorDescription },
+        { hint: rule?.hint, response: attached },
+      );
     }
     throw new OAuthError(
       message,
       { status, error, errorDescription, requestId },
-      { hint: rule?.hint, response },
+      { hint: rule?.hint, response: attached },
     );
   }
 
@@ -163,14 +169,17 @@ export function processTokenResponse(
         errorId: json.errorId,
         requestId,
       },
-      { hint: status >= 500 ? 'The authorization server failed; retry later.' : undefined, response },
+      {
+        hint: status >= 500 ? 'The authorization server failed; retry later.' : undefined,
+        response: attached,
+      },
     );
   }
 
   throw responseError(
     `${where} answered ${status} with ${json === NOT_JSON ? 'a non-JSON body' : 'an unexpected JSON body'}.`,
     status,
-    response,
+    attached,
     {
       hint:
         status >= 500
@@ -285,6 +294,15 @@ function responseError(
  */
 function responseError200(message: string, status: number, response: HttpResponse): ResponseError {
   return responseError(message, status, { ...response, body: WITHHELD_BODY });
+}
+
+/**
+ * The response as an error may carry it: the body withheld when it is a success or names a token member
+ * (`access_token`, `refresh_token`, `id_token`), whatever the status.
+ */
+function withoutTokens(response: HttpResponse): HttpResponse {
+  const risky = response.status < 300 || /access_token|refresh_token|id_token/.test(response.body);
+  return risky ? { ...response, body: WITHHELD_BODY } : response;
 }
 
 /** What a withheld token response body reads as on an attached response. */

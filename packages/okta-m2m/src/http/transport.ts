@@ -182,6 +182,7 @@ class UndiciTransport implements OktaTransport {
       deadlineAt,
       call: call.signal,
       verdict: 'abandoned',
+      inFactory: false,
       attempt: undefined,
     };
     const cancel: Cancel = {
@@ -238,10 +239,12 @@ class UndiciTransport implements OktaTransport {
         if (breaker !== undefined && breaker.state === 'open' && !permit.trial) return settle(result);
       }
     } catch (error) {
-      // Closed or cancelled by the caller: no verdict. Out of time: Okta did not answer in time, a failure.
-      // Otherwise (a network error or timeout of the last attempt, a factory that failed) the last verdict stands.
+      // Closed or cancelled by the caller: no verdict. Out of time while this circuit's server had the request: a
+      // failure. Out of time while the factory ran (waiting for a token: the token endpoint's circuit judges that):
+      // no verdict here. Otherwise (a network error or timeout of the last attempt, a factory that failed) the last
+      // verdict stands.
       if (this.#closed || options.signal?.aborted === true) ctx.verdict = 'abandoned';
-      else if (isDeadline(error)) ctx.verdict = 'failure';
+      else if (isDeadline(error) && !ctx.inFactory) ctx.verdict = 'failure';
       throw error;
     } finally {
       breaker?.record(permit, ctx.verdict);
@@ -275,11 +278,13 @@ class UndiciTransport implements OktaTransport {
     if (remaining <= 0) throw deadlineError(ctx, undefined);
 
     let request: HttpRequest;
+    ctx.inFactory = true;
     try {
       request = await factory(attempt, ctx.call);
     } catch (error) {
       throw this.#abortError(error, ctx, undefined);
     }
+    ctx.inFactory = false;
     const path = request.url.pathname;
     const label = `${request.method} ${path}`;
 
@@ -449,6 +454,8 @@ interface CallContext {
   call: AbortSignal;
   /** The call's breaker outcome so far: the last attempt's, `abandoned` until one finished. */
   verdict: 'success' | 'failure' | 'abandoned';
+  /** True while the request factory runs (e.g. waits for a token): a deadline then says nothing of this circuit. */
+  inFactory: boolean;
   /** The attempt in flight, if any: cancelled with the call. */
   attempt: AttemptSignal | undefined;
 }

@@ -124,7 +124,7 @@ export class UsersApi {
     let url: string | undefined = this.#listUrl(options);
     const visited = new Set<string>();
     while (url !== undefined) {
-      visited.add(new URL(url).href);
+      visited.add(pageKey(url));
       const response = await this.#send('GET', url, 'users.list', options.signal);
       const body = processOktaResponse(response, { method: 'GET' });
       if (!Array.isArray(body)) {
@@ -139,7 +139,7 @@ export class UsersApi {
       const after =
         nextUrl === undefined ? undefined : (new URL(nextUrl).searchParams.get('after') ?? undefined);
       yield { users, rateLimit: parseRateLimit(response.headers), nextUrl, after };
-      if (nextUrl !== undefined && visited.has(nextUrl)) {
+      if (nextUrl !== undefined && visited.has(pageKey(nextUrl))) {
         throw new ResponseError(
           `GET ${response.url.pathname}: the next link points to a page already read (page ${visited.size}); stopping instead of looping.`,
           response.status,
@@ -253,13 +253,35 @@ export class UsersApi {
 function resolveNext(link: string | undefined, response: HttpResponse): string | undefined {
   if (link === undefined) return undefined;
   try {
-    return new URL(link, response.url).href;
+    const resolved = new URL(link, response.url);
+    resolved.hash = ''; // never sent: a fragment must not make a page look new
+    return resolved.href;
   } catch (cause) {
     throw new ResponseError(`GET ${response.url.pathname}: the next link is not a URL.`, response.status, {
       cause,
       response,
       hint: 'Check any proxy that rewrites link headers.',
     });
+  }
+}
+
+/**
+ * What identifies a page for the visited-page guard: origin, path, and the decoded query parameters in sorted
+ * order, so reordered or differently encoded parameters (or a fragment) do not make a page read before look new.
+ */
+function pageKey(url: string): string {
+  const parsed = new URL(url);
+  const params = [...parsed.searchParams].sort(([a, x], [b, y]) =>
+    a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
+  );
+  return `${parsed.origin}${decodeURIComponentSafe(parsed.pathname)}?${JSON.stringify(params)}`;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 

@@ -3,6 +3,9 @@
 // them (no timing guesses).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { createOktaClient } from '../../src/client.js';
 import { ClosedError } from '../../src/errors.js';
 import { resolveTransportOptions } from '../../src/config.js';
 import { createTransport } from '../../src/http/transport.js';
@@ -10,6 +13,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { UsersApi } from '../../src/users/users-api.js';
 import { sendJson, startLoopbackServer } from '../helpers/loopback-server.js';
 import { SswsAuthorizer } from '../helpers/ssws-authorizer.js';
+import { capturingLogger } from '../helpers/token-fakes.js';
 
 async function heldServer() {
   let arrived!: () => void;
@@ -67,4 +71,87 @@ void test('close() without force is graceful: the request in flight completes, t
   await closing;
   assert.equal(closed, true);
   await assert.rejects(h.users.get('u1'), ClosedError);
+});
+
+const ecKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
+
+void test("close({ force: true }) with the caller's dispatcher: the call ends with ClosedError, the dispatcher stays usable", async (t) => {
+  const h = await heldServer();
+  t.after(() => h.srv.close());
+  t.after(() => h.release());
+  const tokenServer = await startLoopbackServer((_req, res) =>
+    sendJson(res, 200, {
+      access_token: 'at-'.padEnd(40, 'x'),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'okta.users.read',
+    }),
+  );
+  t.after(() => tokenServer.close());
+  const agent = new Agent();
+  t.after(() => agent.close());
+  const client = createOktaClient({
+    orgUrl: h.srv.url,
+    clientId: '0oa1',
+    privateKey: ecKey,
+    dpop: false,
+    tokenEndpoint: `${tokenServer.url}/oauth2/v1/token`,
+    transport: { dispatcher: agent, timeoutMs: 60_000, deadlineMs: 60_000 },
+  });
+  const call = client.users.get('u1').then(
+    () => assert.fail('expected ClosedError'),
+    (e: unknown) => e,
+  );
+  await h.arrival;
+  await client.close({ force: true });
+  assert.ok((await call) instanceof ClosedError);
+  assert.equal(agent.destroyed, false, "the caller's dispatcher is not destroyed");
+  const res = await request(`${tokenServer.url}/oauth2/v1/token`, { dispatcher: agent, method: 'POST' });
+  assert.equal(res.statusCode, 200, 'and still answers');
+  await res.body.dump();
+});
+
+void test('close({ force: true }) during a background refresh logs no refresh failure', async (t) => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let arrived!: () => void;
+  const arrival = new Promise<void>((r) => (arrived = r));
+  let n = 0;
+  const srv = await startLoopbackServer(async (_req, res) => {
+    if (n++ > 0) {
+      arrived();
+      await released;
+    }
+    if (!res.destroyed)
+      sendJson(res, 200, {
+        access_token: `at-${n}`.padEnd(40, 'x'),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'okta.users.read',
+      });
+  });
+  t.after(() => srv.close());
+  t.after(() => release());
+  const logger = capturingLogger();
+  let now = Date.now();
+  const client = createOktaClient({
+    orgUrl: srv.url,
+    clientId: '0oa1',
+    privateKey: ecKey,
+    dpop: false,
+    logger,
+    deps: { clock: () => now },
+  });
+  await client.tokens.getToken();
+  now += 3_300_000; // 55 minutes on: the token is still valid and due for refresh
+  await client.tokens.getToken(); // a hit that starts the background refresh
+  await arrival;
+  await client.close({ force: true });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    logger.entries.filter((e) => /refresh failed/i.test(e.msg ?? '')).map((e) => e.msg),
+    [],
+  );
 });

@@ -125,6 +125,36 @@ void test('pagination: relative next links are resolved; a next link back to a p
   );
 });
 
+void test('pagination: a next link back to a page already read, disguised by a fragment, reordered parameters and percent-encoding, is still refused', async (t) => {
+  const srv = await startLoopbackServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const user = (id: string) => ({ id, profile: { login: `${id}@example.com` } });
+    if (url.searchParams.get('after') === null) {
+      sendJson(res, 200, [user('u1')], { link: '</api/v1/users?after=u1&limit=200#p1>; rel="next"' });
+    } else {
+      // The same page again: another fragment, the parameters swapped, the path percent-encoded.
+      sendJson(res, 200, [user('u2')], { link: '</api/v1/%75sers?limit=200&after=u%31#p2>; rel="next"' });
+    }
+  });
+  t.after(() => srv.close());
+  const transport = createTransport(resolveTransportOptions({}), {
+    clock: Date.now,
+    sleep: async () => undefined,
+    random: () => 0,
+    metrics: new Metrics(),
+  });
+  t.after(() => transport.close());
+  const users = new UsersApi({ transport, authorizer: new SswsAuthorizer(['t']), orgUrl: srv.url });
+  let pages = 0;
+  await assert.rejects(
+    (async () => {
+      for await (const _page of users.pages()) if (++pages > 5) assert.fail('the loop was not stopped');
+    })(),
+    /next link points to a page already read/,
+  );
+  assert.equal(srv.requests.length, 2, 'two pages read, the loop refused before a third request');
+});
+
 void test('pagination: a relative next link that resolves to another origin is refused after resolution', async (t) => {
   const srv = await startLoopbackServer((_req, res) =>
     sendJson(res, 200, [{ id: 'u1', profile: {} }], {

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calculateJwkThumbprint } from 'jose';
+import { calculateJwkThumbprint, decodeJwt } from 'jose';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { KeyError } from '../../src/index.js';
 import { clientFor } from '../helpers/emulator-client.js';
@@ -33,7 +33,13 @@ void test('a DPoP key file (mode 600) binds the token to that key', async (t) =>
   const token = await client.tokens.getToken();
   const expected = await calculateJwkThumbprint(publicKey.export({ format: 'jwk' }) as never, 'sha256');
   assert.equal(token.type, 'DPoP');
-  assert.equal(token.jkt, expected, 'bound to the key in the file, not a generated one');
+  const cnf = decodeJwt(token.value)['cnf'] as { jkt?: string } | undefined;
+  assert.equal(
+    cnf?.jkt,
+    expected,
+    "the emulator's issued token is bound to the key in the file, not a generated one",
+  );
+  assert.equal(token.jkt, expected);
   const users = [];
   for await (const u of client.users.list({ limit: 2 })) users.push(u);
   assert.equal(users.length, 3);

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { decodeJwt } from 'jose';
 import { startEmulator, type RunningEmulator } from 'okta-emulator';
 import { CHANNELS, OktaApiError, type TokenCacheEvent } from '../../src/index.js';
 import { clientInternals } from '../../src/client.js';
@@ -121,7 +122,10 @@ void test("dpop 'auto' switches to DPoP for a DPoP app, logs it once, and API ca
   const token = await client.tokens.getToken();
   assert.equal(token.type, 'DPoP');
   assert.equal(client.tokens.dpopActive, true);
-  assert.ok(token.jkt);
+  // The binding as the emulator issued it (the token's cnf.jkt), not as the library reports it.
+  const cnf = decodeJwt(token.value)['cnf'] as { jkt?: string } | undefined;
+  assert.ok(cnf?.jkt, 'the issued token is DPoP-bound');
+  assert.equal(token.jkt, cnf.jkt);
   const infos = logger.entries.filter((e) => e.level === 'info' && /switching to DPoP/.test(e.msg ?? ''));
   assert.equal(infos.length, 1);
   // A DPoP-bound token reaches the API's authorization checks (no 400/401 DPoP failure).

@@ -4,6 +4,7 @@
  */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { findByIdOrLabel } from './id-or-label.js';
 import { KNOWN_PERMISSIONS } from './permissions.js';
@@ -162,6 +163,7 @@ function validateRoleInput(input: unknown): CustomRoleInput {
   const causes: string[] = [];
   if (typeof body.label !== 'string' || body.label.trim() === '')
     causes.push('label: The field cannot be left blank');
+  else if (hasControlCharacters(body.label)) causes.push(controlCharactersCause('label'));
   if (typeof body.description !== 'string' || body.description.trim() === '') {
     causes.push('description: The field cannot be left blank');
   }

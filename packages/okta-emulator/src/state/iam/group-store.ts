@@ -3,6 +3,7 @@
  */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import type { GroupRecord, GroupStoreJson } from './iam-records.js';
 
@@ -30,6 +31,7 @@ export class GroupStore {
   /** Creates a group; names are unique (E0000001 otherwise). */
   create(name: string, description: string | null): GroupRecord {
     if (name.trim() === '') throw validationFailed('name', ['name: The field cannot be left blank']);
+    if (hasControlCharacters(name)) throw validationFailed('name', [controlCharactersCause('name')]);
     for (const g of this.#groups.values()) {
       if (g.name.toLowerCase() === name.toLowerCase()) {
         throw validationFailed('name', [

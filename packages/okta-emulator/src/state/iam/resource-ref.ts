@@ -19,9 +19,24 @@ export type ResourceRef =
 const ID = /^[0-9A-Za-z]{1,64}$/;
 const APP_TYPE = /^[a-z0-9_]{1,64}$/;
 
-/** Parses a resource given as REST URL or ORN; `undefined` when it is neither a supported URL nor an ORN of this org. */
-export function parseResource(value: string, orgId: string): ResourceRef | undefined {
-  if (value.startsWith('orn:')) return parseOrn(value, orgId);
+/** The org a resource must belong to: its id (in ORNs) and its URL (in REST URLs). */
+export interface ResourceOrg {
+  readonly orgId: string;
+  readonly orgUrl: string;
+}
+
+/** A path segment that is `.` or `..`, also percent-encoded: URL parsing would resolve it away. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Parses a resource given as REST URL or ORN; `undefined` when it is neither a URL of this org (same host,
+ * no dot segments, no query) nor an ORN of this org.
+ *
+ * @example
+ * parseResource('https://dev-1.okta.com/api/v1/users', { orgId, orgUrl: 'https://dev-1.okta.com' }); // { kind: 'users' }
+ */
+export function parseResource(value: string, org: ResourceOrg): ResourceRef | undefined {
+  if (value.startsWith('orn:')) return parseOrn(value, org.orgId);
   let url: URL;
   try {
     url = new URL(value);
@@ -29,8 +44,13 @@ export function parseResource(value: string, orgId: string): ResourceRef | undef
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.search !== '' || url.hash !== '') return undefined;
-  return parsePath(url.pathname.replace(/\/+$/, ''), orgId);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return undefined;
+  if (url.host !== new URL(org.orgUrl).host) return undefined;
+  // The path as sent: `…/users/../apps` must not become the apps resource.
+  const afterHost = value.slice(value.indexOf('//') + 2);
+  const rawPath = afterHost.includes('/') ? afterHost.slice(afterHost.indexOf('/')) : '/';
+  if (rawPath.split('/').some((segment) => DOT_SEGMENT.test(segment))) return undefined;
+  return parsePath(url.pathname.replace(/\/+$/, ''), org.orgId);
 }
 
 function parsePath(path: string, orgId: string): ResourceRef | undefined {

@@ -4,9 +4,10 @@
  */
 import { isoTime, type Clock } from '../../lib/clock.js';
 import { notFound, validationFailed, problem } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { oktaId, type SeededRandom } from '../../lib/ids.js';
 import { findByIdOrLabel } from './id-or-label.js';
-import { parseResource, resourceKey, type ResourceRef } from './resource-ref.js';
+import { parseResource, resourceKey, type ResourceOrg, type ResourceRef } from './resource-ref.js';
 import type { ResourceEntry, ResourceSetRecord } from './iam-records.js';
 import { parseConditions } from './conditions.js';
 
@@ -23,7 +24,7 @@ export class ResourceSetStore {
   constructor(
     private readonly clock: Clock,
     private readonly random: SeededRandom,
-    private readonly orgId: string,
+    private readonly org: ResourceOrg,
     private readonly existence: ResourceExistence,
   ) {}
 
@@ -51,7 +52,7 @@ export class ResourceSetStore {
     const refs: ResourceRef[] = [];
     const causes: string[] = [];
     for (const value of values) {
-      const ref = typeof value === 'string' ? parseResource(value, this.orgId) : undefined;
+      const ref = typeof value === 'string' ? parseResource(value, this.org) : undefined;
       if (ref === undefined) {
         causes.push(`${field}: The resource ${JSON.stringify(value)} is not a supported resource URL or ORN`);
         continue;
@@ -70,10 +71,10 @@ export class ResourceSetStore {
   }
 
   #entries(refs: readonly ResourceRef[], existing: readonly ResourceEntry[], now: string): ResourceEntry[] {
-    const seen = new Set(existing.map((e) => resourceKey(e.ref, this.orgId)));
+    const seen = new Set(existing.map((e) => resourceKey(e.ref, this.org.orgId)));
     const out = [...existing];
     for (const ref of refs) {
-      const key = resourceKey(ref, this.orgId);
+      const key = resourceKey(ref, this.org.orgId);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ id: oktaId(this.random, 'ire'), ref, created: now, lastUpdated: now });
@@ -88,6 +89,7 @@ export class ResourceSetStore {
     const causes: string[] = [];
     if (typeof body.label !== 'string' || body.label.trim() === '')
       causes.push('label: The field cannot be left blank');
+    else if (hasControlCharacters(body.label)) causes.push(controlCharactersCause('label'));
     if (typeof body.description !== 'string' || body.description.trim() === '') {
       causes.push('description: The field cannot be left blank');
     }
@@ -192,8 +194,8 @@ export class ResourceSetStore {
     const body = input as Record<string, unknown>;
     const [ref] = this.#parseResources([body.resourceOrnOrUrl], 'resourceOrnOrUrl');
     const conditions = parseConditions(body.conditions);
-    const key = resourceKey(ref!, this.orgId);
-    if (current.resources.some((e) => resourceKey(e.ref, this.orgId) === key)) {
+    const key = resourceKey(ref!, this.org.orgId);
+    if (current.resources.some((e) => resourceKey(e.ref, this.org.orgId) === key)) {
       throw validationFailed('resourceOrnOrUrl', [
         'resourceOrnOrUrl: The resource is already in the resource set',
       ]);

@@ -173,8 +173,10 @@ function literal(tok: Token & { v: string }): Value {
 /** Reads an attribute path of a user; undefined when absent. Paths are case-sensitive (management.yaml). */
 export function userAttribute(user: UserRecord, attr: string): string | null | undefined {
   if (attr.startsWith('profile.')) {
+    // Only the profile's own attributes: a name from the request never reaches an inherited member.
     // Search compares text: a custom number or boolean compares as its string, a list not at all.
-    const v = user.profile[attr.slice(8)];
+    const name = attr.slice(8);
+    const v = Object.hasOwn(user.profile, name) ? user.profile[name] : undefined;
     if (v === undefined || v === null || typeof v === 'string') return v;
     return Array.isArray(v) ? undefined : String(v);
   }

@@ -45,7 +45,8 @@ export function applySchemaUpdate(schema: UserSchemaState, body: unknown, now: s
   if (properties === undefined) return causes;
   if (!isObject(properties))
     return [...causes, 'definitions.custom.properties: The value must be an object.'];
-  const next = { ...schema.custom };
+  // A null-prototype record: an attribute named `__proto__` or `constructor` is just a name.
+  const next: Record<string, CustomAttributeDefinition> = Object.assign(Object.create(null), schema.custom);
   for (const [name, def] of Object.entries(properties)) {
     if (!NAME.test(name)) {
       causes.push(

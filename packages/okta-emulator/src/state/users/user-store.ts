@@ -105,7 +105,7 @@ export class UserStore {
   /** Checks a complete profile against the default schema and its custom attributes; returns it normalised. */
   #validate(raw: UserProfile): UserProfile {
     const custom = this.customAttributes();
-    const profile = normalizeProfile(raw, custom);
+    const profile = normalizeProfile(raw);
     const causes = validateProfile(profile, custom);
     if (causes.length > 0) throw validationFailed(summaryField(causes), causes);
     return profile;

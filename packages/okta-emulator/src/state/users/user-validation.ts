@@ -3,6 +3,7 @@
  * profile's attributes, each problem an E0000001 cause in Okta's words.
  */
 import { type OktaApiError, validationFailed, problem } from '../../lib/errors.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 import { PROFILE_ATTRIBUTES, type UserProfile } from './user-record.js';
 import { checkCustomValue, type CustomAttributeDefinition } from './user-schema.js';
 
@@ -51,7 +52,8 @@ export function parseUserWriteBody(body: unknown, mode: 'create' | 'update'): Us
   const out: UserWriteBody = {};
   if (body.profile !== undefined && body.profile !== null) {
     if (!isPlainObject(body.profile)) throw malformed();
-    const profile: UserProfile = {};
+    // A null-prototype record: a name from the request (`__proto__`, `constructor`) is just a name.
+    const profile: UserProfile = Object.create(null) as UserProfile;
     const causes: string[] = [];
     for (const [name, value] of Object.entries(body.profile)) {
       if (
@@ -132,7 +134,8 @@ export function validateProfile(
   const causes: string[] = [];
   for (const name of ['login', 'firstName', 'lastName', 'email']) {
     const value = profile[name];
-    if (typeof value !== 'string' || value.trim() === '')
+    // A value of another type is not blank: the attribute loop below says "Does not match required type".
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
       causes.push(`${name}: The field cannot be left blank`);
   }
   const login = profile.login;
@@ -142,7 +145,7 @@ export function validateProfile(
     causes.push('login: Username must be in the form of an email address');
   }
   for (const [name, value] of Object.entries(profile)) {
-    const attribute = PROFILE_ATTRIBUTES[name];
+    const attribute = Object.hasOwn(PROFILE_ATTRIBUTES, name) ? PROFILE_ATTRIBUTES[name] : undefined;
     if (attribute === undefined) {
       const definition = Object.hasOwn(custom, name) ? custom[name] : undefined;
       if (definition === undefined) {
@@ -158,6 +161,7 @@ export function validateProfile(
       causes.push(`${name}: Does not match required type`);
       continue;
     }
+    if (hasControlCharacters(value)) causes.push(controlCharactersCause(name));
     if (attribute.email && name !== 'login' && !EMAIL_PATTERN.test(value))
       causes.push(`${name}: Does not match required pattern`);
     if (attribute.maxLength !== undefined && value.length > attribute.maxLength)
@@ -169,19 +173,15 @@ export function validateProfile(
 }
 
 /**
- * Base attributes are strings: a number or boolean sent for one is kept as its string (as before custom
- * attributes existed); custom attributes keep their JSON type. Returns a new profile.
- * @example normalizeProfile({ firstName: 1 }, {}) // { firstName: '1' }
+ * A copy of a profile as a null-prototype record, values unchanged: a name from the request (`__proto__`,
+ * `constructor`) stays an own property, and a number or boolean sent for a base (string) attribute is left
+ * for {@link validateProfile} to refuse ("Does not match required type") as Okta does, not converted.
+ * Custom attributes keep their JSON type.
+ * @example normalizeProfile({ firstName: 'Ada' }) // { firstName: 'Ada' } (null prototype)
  */
-export function normalizeProfile(
-  profile: Readonly<UserProfile>,
-  custom: Readonly<Record<string, CustomAttributeDefinition>>,
-): UserProfile {
-  const out: UserProfile = {};
-  for (const [name, value] of Object.entries(profile)) {
-    const isBase = Object.hasOwn(PROFILE_ATTRIBUTES, name) || !Object.hasOwn(custom, name);
-    out[name] = isBase && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
-  }
+export function normalizeProfile(profile: Readonly<UserProfile>): UserProfile {
+  const out: UserProfile = Object.create(null) as UserProfile;
+  for (const [name, value] of Object.entries(profile)) out[name] = value;
   return out;
 }
 
