@@ -196,7 +196,10 @@ void test('rotation under load: keys rotate, the service switches, keys retire: 
     await until('calls after the switch', () => calls >= callsAtSwitch + 200);
 
     // 3. keys retire OLD --delete, from the new configuration.
-    const retire = await cli(['keys', 'retire', oldKid, '--delete', '--json'], { ...env, ...rotated.env });
+    const retire = await cli(['keys', 'retire', '--delete', '--json', '--', oldKid], {
+      ...env,
+      ...rotated.env,
+    });
     assert.equal(retire.code, 0, retire.stderr);
     assert.equal((JSON.parse(retire.stdout) as { status: string }).status, 'DELETED');
     oldRequestsAtRetirement = emu.stats().tokenRequestsByKid[oldKid];

@@ -93,7 +93,7 @@ test('keys rotate --dry-run changes nothing; keys rotate adds an ACTIVE key and 
     'the kid and the key thumbprint',
   );
   assert.equal(out.env.OKTA_KEY_ID, out.kid);
-  assert.match(out.next.join('\n'), new RegExp(`keys retire ${app.keyId} --delete`));
+  assert.match(out.next.join('\n'), new RegExp(`keys retire --delete -- ${app.keyId}`));
   assert.doesNotMatch(run.stdout + run.stderr, /PRIVATE KEY/, 'no private key printed');
   const token = await runCli(['token', '--json'], { env: { ...app.env, ...out.env } });
   assert.equal(token.code, 0, token.stderr);
@@ -114,7 +114,7 @@ test('keys rotate --dry-run changes nothing; keys rotate adds an ACTIVE key and 
 test('keys retire refuses the only ACTIVE key', async () => {
   const app = await keysApp();
   const { OKTA_KEY_ID: _kid, OKTA_PRIVATE_KEY_PATH: _path, ...env } = app.admin;
-  const run = await runCli(['keys', 'retire', app.keyId, '--json'], { env });
+  const run = await runCli(['keys', 'retire', '--json', '--', app.keyId], { env });
   assert.equal(run.code, 3, run.stderr);
   const error = json<{ ok: boolean; error: { message: string; hint: string } }>(run).error;
   assert.match(error.message, /only ACTIVE key/);
@@ -126,7 +126,7 @@ test('keys retire refuses the key OKTA_KEY_ID names', async () => {
   const app = await keysApp();
   const rotated = json<Rotated>(await runCli(['keys', 'rotate', '--json'], { env: app.admin }));
   // The key file now holds the new key, but OKTA_KEY_ID still names the old one.
-  const run = await runCli(['keys', 'retire', app.keyId], { env: app.admin });
+  const run = await runCli(['keys', 'retire', '--', app.keyId], { env: app.admin });
   assert.equal(run.code, 3, run.stderr);
   assert.match(run.stderr, /still signs with it \(OKTA_KEY_ID names it\)/);
   assert.match(run.stderr, new RegExp(`OKTA_KEY_ID=${rotated.kid}`));
@@ -144,7 +144,7 @@ test('keys retire refuses the key whose private key is the configured key file',
   });
   assert.equal(rotated.code, 0, rotated.stderr);
   const { OKTA_KEY_ID: _kid, ...env } = app.admin;
-  const run = await runCli(['keys', 'retire', app.keyId, '--delete'], { env, cwd: app.dir });
+  const run = await runCli(['keys', 'retire', '--delete', '--', app.keyId], { env, cwd: app.dir });
   assert.equal(run.code, 3, run.stderr);
   assert.match(run.stderr, new RegExp(`it is the public key of ${app.keyPath}`));
   assert.equal((await registered(app.clientId)).filter((k) => k.status === 'ACTIVE').length, 2);
@@ -163,7 +163,7 @@ test('keys retire refuses an unknown kid, and while the configured key cannot be
   );
   const { OKTA_KEY_ID: _kid, ...env } = app.admin;
   writeFileSync(app.keyPath, '-----BEGIN PRIVATE KEY-----\nMIIE', { mode: 0o600 });
-  const unreadable = await runCli(['keys', 'retire', app.keyId], { env });
+  const unreadable = await runCli(['keys', 'retire', '--', app.keyId], { env });
   assert.equal(unreadable.code, 3);
   assert.match(unreadable.stderr, /cannot tell whether this configuration uses it/);
   assert.equal((await registered(app.clientId)).filter((k) => k.status === 'ACTIVE').length, 2);
@@ -178,12 +178,14 @@ test('keys retire deactivates (the old key is refused from then on), then --dele
   writeFileSync(oldKey, readFileSync(app.keyPath), { mode: 0o600 });
   const rotated = json<Rotated>(await runCli(['keys', 'rotate', '--json'], { env: app.admin }));
   const newEnv = { ...app.admin, ...rotated.env };
-  const dry = await runCli(['keys', 'retire', app.keyId, '--delete', '--dry-run', '--json'], { env: newEnv });
+  const dry = await runCli(['keys', 'retire', '--delete', '--dry-run', '--json', '--', app.keyId], {
+    env: newEnv,
+  });
   assert.equal(dry.code, 0, dry.stderr);
   assert.deepEqual(json<{ steps: string[] }>(dry).steps, ['deactivate', 'delete']);
   assert.equal((await registered(app.clientId)).length, 2, 'a dry run changes nothing');
 
-  const run = await runCli(['keys', 'retire', app.keyId, '--json'], { env: newEnv });
+  const run = await runCli(['keys', 'retire', '--json', '--', app.keyId], { env: newEnv });
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(json<{ status: string; steps: string[]; activeKids: string[] }>(run), {
     ...json(run),
@@ -202,7 +204,7 @@ test('keys retire deactivates (the old key is refused from then on), then --dele
   assert.equal(stale.code, 4);
   assert.match(stale.stderr, /kid is invalid/);
 
-  const removed = await runCli(['keys', 'retire', app.keyId, '--delete'], { env: newEnv });
+  const removed = await runCli(['keys', 'retire', '--delete', '--', app.keyId], { env: newEnv });
   assert.equal(removed.code, 0, removed.stderr);
   assert.match(removed.stdout, new RegExp(`Key ${app.keyId} of app .*: deleted\\.`));
   assert.deepEqual(await registered(app.clientId), [{ kid: rotated.kid, status: 'ACTIVE' }]);
@@ -256,7 +258,7 @@ test('keys retire: when the kid comes from the .kid file, the hint names that fi
   const app = await keysApp();
   const rotated = json<Rotated>(await runCli(['keys', 'rotate', '--json'], { env: app.admin }));
   const { OKTA_KEY_ID: _kid, ...env } = app.admin;
-  const run = await runCli(['keys', 'retire', rotated.kid], { env, cwd: app.dir });
+  const run = await runCli(['keys', 'retire', '--', rotated.kid], { env, cwd: app.dir });
   assert.equal(run.code, 3, run.stderr);
   assert.match(run.stderr, new RegExp(`${app.keyId} in ${app.keyPath}\\.kid and its private key`));
   assert.doesNotMatch(run.stderr, /OKTA_KEY_ID=/);

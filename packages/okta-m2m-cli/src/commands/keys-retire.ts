@@ -99,7 +99,9 @@ function report(
       : `Key ${key.kid} of app ${appId}: ${done}. ACTIVE keys: ${active.map((k) => k.kid).join(', ')}.\n`,
   );
   if (!dryRun && !removed)
-    ctx.io.err(`It stays registered as INACTIVE; \`okta-m2m keys retire ${key.kid} --delete\` removes it.\n`);
+    ctx.io.err(
+      `It stays registered as INACTIVE; \`okta-m2m keys retire --delete -- ${key.kid}\` removes it.\n`,
+    );
 }
 
 /**

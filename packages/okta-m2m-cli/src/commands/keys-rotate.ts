@@ -87,7 +87,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw new CliError(
       'config',
       `The new key ${pair.kid} was added to app ${target.appId}, but its private key could not be written: ${(error as Error).message}`,
-      `Fix the path and run again, then remove the unused key: okta-m2m keys retire ${pair.kid} --delete`,
+      `Fix the path and run again, then remove the unused key: okta-m2m keys retire --delete -- ${pair.kid}`,
     );
   }
   const env = { [ENV_VARIABLES.keyId]: pair.kid, [ENV_VARIABLES.privateKeyPath]: privateKeyPath };
@@ -143,6 +143,6 @@ function nextSteps(
     configuredKeyId !== undefined && configuredKeyId !== kid
       ? `Set ${ENV_VARIABLES.keyId}=${kid} wherever ${ENV_VARIABLES.keyId}=${configuredKeyId} is configured (or remove it: the .kid file names the key).`
       : `Check with \`okta-m2m token\` that the new key works.`,
-    `When no client signs with the old key any more (tokens already issued stay valid until they expire): okta-m2m keys retire ${old} --delete`,
+    `When no client signs with the old key any more (tokens already issued stay valid until they expire): okta-m2m keys retire --delete -- ${old}`,
   ];
 }
