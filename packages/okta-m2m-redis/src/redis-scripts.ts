@@ -14,13 +14,19 @@ redis.call('SET', KEYS[1], fence, 'PX', ARGV[1])
 return fence`;
 
 /**
- * Fenced write: refused (0) when the stored token was written under a newer lease; otherwise store the sealed
+ * Fenced write: refused (0) when the stored token was written under a newer lease, or when the writer's fence
+ * is above the fence counter (a lease from an earlier life of Redis: it restarted without persistence or failed
+ * over, and the counter started again, so that fence says nothing about who is current). A stored `f` above the
+ * counter is from an earlier life too: it is treated as invalid and overwritten. Otherwise store the sealed
  * token with its expiry, end the writer's lease if it still holds it, and wake waiters (1).
- * KEYS: token, lease. ARGV: fence, sealed token, ttl ms, channel, tag.
+ * KEYS: token, lease, fence counter. ARGV: fence, sealed token, ttl ms, channel, tag.
  */
 export const FENCED_SET = `
-local stored = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
+local counter = tonumber(redis.call('GET', KEYS[3]) or '0')
 local fence = tonumber(ARGV[1])
+if fence > counter then return 0 end
+local stored = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
+if stored > counter then stored = 0 end
 if fence < stored then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 'v', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])

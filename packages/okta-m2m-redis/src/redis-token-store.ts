@@ -194,7 +194,7 @@ export class RedisTokenStore implements TokenStore {
         const sealed = seal(this.#key, JSON.stringify(token), key);
         const written = await this.#script(
           FENCED_SET,
-          [layout.token, layout.lease],
+          [layout.token, layout.lease, layout.fence],
           [redisFence, sealed, ttlMs, layout.channel, layout.tag],
         );
         if (written !== 1) this.#metrics.count('fencedWritesRefused');

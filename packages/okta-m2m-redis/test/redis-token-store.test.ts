@@ -116,6 +116,29 @@ describe('RedisTokenStore', () => {
     assert.equal(await admin.exists(keyLayout('okta-m2m:', 'fenced').lease), 0, 'the write ended the lease');
   });
 
+  test('after Redis loses the fence counter (restart without persistence), the current holder wins', async () => {
+    const a = storeFor();
+    const b = storeFor();
+    const names = keyLayout('okta-m2m:', 'reborn');
+    await admin.set(names.fence, 56); // the fleet has been running a while
+    const old = await a.lease('reborn');
+    assert.ok(old && old.fence === 57);
+    await admin.flushall(); // Redis restarts empty while A is still fetching
+    const current = await b.lease('reborn');
+    assert.ok(current && current.fence === 1, 'the counter started again');
+    assert.equal(await a.set('reborn', token('from-earlier-life'), { ttlMs: 60_000, lease: old }), false);
+    assert.equal(await b.set('reborn', token('current'), { ttlMs: 60_000, lease: current }), true);
+    assert.equal(await a.set('reborn', token('from-earlier-life'), { ttlMs: 60_000, lease: old }), false);
+    assert.equal((await b.get('reborn'))?.value, 'current');
+
+    // A token written in the earlier life (f above the counter) does not block the current holder.
+    await admin.hset(names.token, 'f', '900');
+    const next = await b.lease('reborn');
+    assert.ok(next && next.fence === 2);
+    assert.equal(await b.set('reborn', token('next'), { ttlMs: 60_000, lease: next }), true);
+    assert.equal((await a.get('reborn'))?.value, 'next');
+  });
+
   test('a tampered entry, or one moved to another key, is refused, counted and deleted', async () => {
     const store = storeFor();
     await store.set('tamper', token(), { ttlMs: 60_000 });
