@@ -64,17 +64,26 @@ return 0`;
 
 /**
  * Record rate-limit headroom: kept when it is for a later window, or a lower count in the same window (the
- * most conservative report of the fleet wins); expires when its window resets.
- * KEYS: rate. ARGV: remaining, limit (-1: not sent), reset ms, ttl ms. Returns 1 when written.
+ * most conservative report of the fleet wins); expires when its window resets. Measured on Redis's clock
+ * (`TIME`): a report whose reset is more than the bound ahead is refused, a stored entry whose reset is more
+ * than the TTL cap ahead is not believed (any report replaces it), and the TTL is at most the cap, so no entry
+ * outlives a one-minute window by much.
+ * KEYS: rate. ARGV: remaining, limit (-1: not sent), reset ms, refuse-ahead ms, TTL cap ms. Returns 1 when written.
  */
 export const PUBLISH_RATE_LIMIT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local incoming = tonumber(ARGV[3])
+local cap = tonumber(ARGV[5])
+if incoming - now > tonumber(ARGV[4]) then return 0 end
 local current = redis.call('HMGET', KEYS[1], 'remaining', 'reset')
 if current[2] then
   local reset = tonumber(current[2])
-  local incoming = tonumber(ARGV[3])
-  if incoming < reset then return 0 end
-  if incoming == reset and tonumber(current[1]) <= tonumber(ARGV[1]) then return 0 end
+  if reset - now <= cap then
+    if incoming < reset then return 0 end
+    if incoming == reset and tonumber(current[1]) <= tonumber(ARGV[1]) then return 0 end
+  end
 end
 redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'limit', ARGV[2], 'reset', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.min(cap, incoming - now)))
 return 1`;

@@ -12,12 +12,15 @@
  * - A live holder renews its lease every `leaseMs / 3` until it releases it, so a slow fetch keeps the lease
  *   while a holder that died loses it at most `leaseMs` after its death.
  * - The token endpoint's rate-limit headroom is shared in clear (numbers, no secret), the lowest count of a
- *   window winning, and expires at the window's reset.
+ *   window winning, and expires at the window's reset. On Redis's clock, a reset more than
+ *   `MAX_RESET_AHEAD_MS` (65 s) ahead is refused, an entry lives at most 61 s, and a stored reset more than 61 s
+ *   ahead (written by anyone else) is replaced by the next report: one bad report cannot stall the fleet.
  * - Key layout and scripts: key-layout.ts and redis-scripts.ts.
  */
 import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
+  MAX_RESET_AHEAD_MS,
   MemoryTokenStore,
   type Logger,
   type SharedRateLimit,
@@ -66,6 +69,9 @@ export interface RedisTokenStoreOptions {
   logger?: Logger | undefined;
   clock?: (() => number) | undefined;
 }
+
+/** Longest life of a rate-limit entry (ms): a one-minute window and a second of the header's resolution. */
+const RATE_ENTRY_TTL_CAP_MS = 61_000;
 
 /** Where the store currently serves from. */
 export type StoreMode = 'shared' | 'degraded';
@@ -264,14 +270,19 @@ export class RedisTokenStore implements TokenStore {
   /** Share a token endpoint's rate-limit headroom with the fleet (not secret: stored in clear). */
   async publishRateLimit(bucket: string, headroom: SharedRateLimit): Promise<void> {
     const layout = keyLayout(this.#prefix, bucket);
-    const ttlMs = Math.max(1, Math.ceil(headroom.resetAt - this.#clock()));
     await this.#shared(
       'publishRateLimit',
       async () => {
         await this.#script(
           PUBLISH_RATE_LIMIT,
           [layout.rate],
-          [headroom.remaining, headroom.limit ?? -1, headroom.resetAt, ttlMs],
+          [
+            headroom.remaining,
+            headroom.limit ?? -1,
+            Math.round(headroom.resetAt),
+            MAX_RESET_AHEAD_MS,
+            RATE_ENTRY_TTL_CAP_MS,
+          ],
         );
       },
       () => this.#fallback.publishRateLimit?.(bucket, headroom) ?? Promise.resolve(),

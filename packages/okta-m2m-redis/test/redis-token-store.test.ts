@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import type { StoredToken } from 'okta-m2m';
+import { setTimeout as delay } from 'node:timers/promises';
+import { MAX_RESET_AHEAD_MS, paceTokenRequest, rateLimitBucket, type StoredToken } from 'okta-m2m';
 import { keyLayout, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
 import { startRedis, type TestRedis } from '../src/testing/redis-server.js';
 
@@ -61,6 +62,58 @@ describe('RedisTokenStore', () => {
     await new Promise((r) => setTimeout(r, 1_600));
     assert.equal(await a.readRateLimit(bucket), undefined, 'the window reset');
     assert.equal(await admin.exists(keyLayout('okta-m2m:', bucket).rate), 0, 'and the key expired');
+  });
+
+  test('a far reset cannot stall the fleet: refused, replaced, capped, and not paced on', async () => {
+    const [a, b] = [storeFor(), storeFor()];
+    const bucket = rateLimitBucket(new URL('https://far.okta.com/oauth2/v1/token'));
+    const rate = keyLayout('okta-m2m:', bucket).rate;
+    const year = 365 * 86_400_000;
+    await a.publishRateLimit(bucket, { limit: 1200, remaining: 0, resetAt: Date.now() + year });
+    assert.equal(await b.readRateLimit(bucket), undefined, 'a reset a year ahead is refused');
+
+    // An entry written by anyone else (values are in clear): the next healthy report replaces it.
+    await admin.hset(rate, 'remaining', '0', 'limit', '1200', 'reset', String(Date.now() + year));
+    const sleeps: number[] = [];
+    const pace = (): Promise<number> =>
+      paceTokenRequest({
+        store: b,
+        bucket,
+        serverNow: Date.now,
+        sleep: async (ms) => void sleeps.push(ms),
+        log: { warn: () => undefined, debug: () => undefined } as never,
+      });
+    assert.equal(await pace(), 0, 'a reset a year ahead is not paced on');
+    assert.deepEqual(sleeps, []);
+    const resetAt = Date.now() + 30_000;
+    await b.publishRateLimit(bucket, { limit: 1200, remaining: 1199, resetAt });
+    assert.deepEqual(await a.readRateLimit(bucket), { limit: 1200, remaining: 1199, resetAt });
+
+    // A believable reset up to the bound is kept, but the entry lives at most 61 s.
+    const late = Date.now() + MAX_RESET_AHEAD_MS - 1_000;
+    await a.publishRateLimit(bucket, { limit: 1200, remaining: 5, resetAt: late });
+    assert.equal((await b.readRateLimit(bucket))?.resetAt, late);
+    const ttl = await admin.pttl(rate);
+    assert.ok(ttl > 0 && ttl <= 61_000, `the entry's life is capped (pttl ${ttl})`);
+  });
+
+  test('pacing waits for a near reset, and close ends the wait', async () => {
+    const store = storeFor();
+    const bucket = rateLimitBucket(new URL('https://near.okta.com/oauth2/v1/token'));
+    await store.publishRateLimit(bucket, { limit: 1200, remaining: 1, resetAt: Date.now() + 30_000 });
+    const closing = new AbortController();
+    const started = Date.now();
+    const waiting = paceTokenRequest({
+      store,
+      bucket,
+      serverNow: Date.now,
+      sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal }),
+      log: { warn: () => undefined, debug: () => undefined } as never,
+      signal: closing.signal,
+    });
+    setTimeout(() => closing.abort(new Error('closed')), 100);
+    await assert.rejects(waiting, { name: 'AbortError' });
+    assert.ok(Date.now() - started < 10_000, 'ended by the signal, not by the 30 s reset');
   });
 
   test('a token round-trips, and Redis holds only its sealed form under a hashed key', async () => {
