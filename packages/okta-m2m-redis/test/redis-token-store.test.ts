@@ -95,6 +95,7 @@ describe('RedisTokenStore', () => {
     assert.equal((await b.readRateLimit(bucket))?.resetAt, late);
     const ttl = await admin.pttl(rate);
     assert.ok(ttl > 0 && ttl <= 61_000, `the entry's life is capped (pttl ${ttl})`);
+    await admin.del(rate);
   });
 
   test('pacing waits for a near reset, and close ends the wait', async () => {
@@ -114,6 +115,7 @@ describe('RedisTokenStore', () => {
     setTimeout(() => closing.abort(new Error('closed')), 100);
     await assert.rejects(waiting, { name: 'AbortError' });
     assert.ok(Date.now() - started < 10_000, 'ended by the signal, not by the 30 s reset');
+    await admin.del(keyLayout('okta-m2m:', bucket).rate);
   });
 
   test('a token round-trips, and Redis holds only its sealed form under a hashed key', async () => {
