@@ -10,7 +10,9 @@
  * - Values are sealed with AES-256-GCM bound to the cache key (token-cipher.ts); an entry that fails to open is
  *   counted as tampered, deleted (only if unchanged) and reported as absent, so the provider fetches a new one.
  * - A live holder renews its lease every `leaseMs / 3` until it releases it, so a slow fetch keeps the lease
- *   while a holder that died loses it at most `leaseMs` after its death.
+ *   while a holder that died loses it at most `leaseMs` after its death. A holder that degraded meanwhile still
+ *   tries its fenced write once and always tries to release (each bounded by the command timeout), so the
+ *   fleet is not kept waiting for the whole lease by one replica's hiccup.
  * - The token endpoint's rate-limit headroom is shared in clear (numbers, no secret), the lowest count of a
  *   window winning, and expires at the window's reset. On Redis's clock, a reset more than
  *   `MAX_RESET_AHEAD_MS` (65 s) ahead is refused, an entry lives at most 61 s, and a stored reset more than 61 s
@@ -211,6 +213,8 @@ export class RedisTokenStore implements TokenStore {
           ttlMs,
           lease: lease !== undefined && !this.#redisLeases.has(lease) ? lease : undefined,
         }),
+      // Under a Redis lease the fleet waits for this write: try Redis even while degraded.
+      redisFence > 0,
     );
   }
 
@@ -318,14 +322,17 @@ export class RedisTokenStore implements TokenStore {
     if (this.#owned) this.#redis.disconnect();
   }
 
+  /**
+   * Release a Redis lease whatever the mode (bounded by the command timeout): a replica that degraded while
+   * holding it would otherwise keep the fleet waiting for the whole lease. A failure leaves it to run out.
+   */
   async #release(layout: KeyLayout, fence: number): Promise<void> {
-    if (this.#closed || this.#mode === 'degraded') return; // the lease runs out on its own
     try {
       await this.#withTimeout(
         this.#script(RELEASE_LEASE, [layout.lease], [fence, layout.channel, layout.tag]),
       );
     } catch (error) {
-      this.#degrade('release', error);
+      if (!this.#closed) this.#degrade('release', error);
     }
   }
 
@@ -342,9 +349,17 @@ export class RedisTokenStore implements TokenStore {
     return undefined;
   }
 
-  /** Run `op` on Redis within the command timeout; on failure (or while degraded) run `fallback`. */
-  async #shared<T>(name: string, op: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
-    if (this.#closed || (this.#mode === 'degraded' && !this.#mayProbe())) {
+  /**
+   * Run `op` on Redis within the command timeout; on failure (or while degraded, unless `evenIfDegraded`) run
+   * `fallback`.
+   */
+  async #shared<T>(
+    name: string,
+    op: () => Promise<T>,
+    fallback: () => Promise<T>,
+    evenIfDegraded = false,
+  ): Promise<T> {
+    if (this.#closed || (this.#mode === 'degraded' && !evenIfDegraded && !this.#mayProbe())) {
       this.#metrics.count('fallbackOps');
       return fallback();
     }

@@ -194,6 +194,36 @@ describe('RedisTokenStore', () => {
     assert.equal((await a.get('reborn'))?.value, 'next');
   });
 
+  test('a holder that degrades while fetching still writes and releases, so the fleet does not wait out the lease', async () => {
+    const clientA = new Redis(redis.url);
+    clientA.on('error', () => undefined);
+    const a = new RedisTokenStore({ redis: clientA, encryptionKey: KEY, leaseMs: 20_000 });
+    const b = storeFor({ leaseMs: 20_000 });
+    try {
+      await a.ready();
+      const lease = await a.lease('hiccup');
+      assert.ok(lease);
+      clientA.emit('error', new Error('one command of A timed out')); // a stall on A only
+      assert.equal(a.mode, 'degraded');
+      await b.waitForToken('hiccup', { timeoutMs: 100 }); // connects b's subscriber
+      const started = Date.now();
+      const waiting = b.waitForToken('hiccup', { timeoutMs: 15_000 });
+      assert.equal(await a.set('hiccup', token('from-a'), { ttlMs: 60_000, lease }), true);
+      await lease.release();
+      assert.equal((await waiting)?.value, 'from-a', 'the fleet gets the token of the holder');
+      assert.ok(Date.now() - started < 10_000, 'woken by the write, not by the end of the wait');
+
+      const second = await a.lease('hiccup-2');
+      assert.ok(second);
+      clientA.emit('error', new Error('another stall'));
+      await second.release(); // the fetch failed: no write, but the lease is given back
+      assert.ok(await b.lease('hiccup-2'), 'the lease is free at once, not after 20 s');
+    } finally {
+      await a.close();
+      clientA.disconnect();
+    }
+  });
+
   test('a tampered entry, or one moved to another key, is refused, counted and deleted', async () => {
     const store = storeFor();
     await store.set('tamper', token(), { ttlMs: 60_000 });
