@@ -108,6 +108,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #renewals = new Set<ReturnType<typeof setInterval>>();
   #subscriber: Redis | undefined;
+  /** True once SUBSCRIBE was acknowledged on the current subscriber connection (not merely connected). */
+  #subscribed = false;
   #mode: StoreMode = 'shared';
   #nextProbeAt = 0;
   #closed = false;
@@ -267,7 +269,17 @@ export class RedisTokenStore implements TokenStore {
     const layout = keyLayout(this.#prefix, key);
     const subscribed = this.#subscribe();
     const timeoutMs = subscribed ? options.timeoutMs : Math.min(options.timeoutMs, this.#pollMs);
-    await this.#notified(layout.tag, timeoutMs, options.signal);
+    // Listen first, then look: a token written between the caller's last look and now is found by the get, and
+    // one written after the get wakes the listener (no lost wake-up).
+    const found = new AbortController();
+    const signal = options.signal === undefined ? found.signal : AbortSignal.any([options.signal, found.signal]);
+    const notified = this.#notified(layout.tag, timeoutMs, signal);
+    const present = await this.get(key);
+    if (present !== undefined) {
+      found.abort();
+      return present;
+    }
+    await notified;
     return this.get(key);
   }
 
@@ -318,6 +330,7 @@ export class RedisTokenStore implements TokenStore {
     this.#renewals.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
+    this.#subscribed = false;
     subscriber?.disconnect();
     if (this.#owned) this.#redis.disconnect();
   }
@@ -441,7 +454,7 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  /** Make sure the subscriber connection exists; true when it is subscribed now. */
+  /** Make sure the subscriber connection exists; true when its SUBSCRIBE has been acknowledged. */
   #subscribe(): boolean {
     if (this.#closed) return false;
     if (this.#subscriber === undefined) {
@@ -449,15 +462,25 @@ export class RedisTokenStore implements TokenStore {
       this.#subscriber = subscriber;
       const channel = eventsChannel(this.#prefix);
       subscriber.on('error', () => this.#metrics.count('redisErrors'));
+      const unsubscribed = (): void => {
+        if (this.#subscriber === subscriber) this.#subscribed = false;
+      };
+      subscriber.on('close', unsubscribed);
+      subscriber.on('end', unsubscribed);
       subscriber.on('ready', () => {
-        subscriber.subscribe(channel).catch(() => undefined);
+        subscriber
+          .subscribe(channel)
+          .then(() => {
+            if (this.#subscriber === subscriber && subscriber.status === 'ready') this.#subscribed = true;
+          })
+          .catch(() => undefined);
       });
       subscriber.on('message', (_channel: string, tag: string) => {
         const waiters = this.#waiters.get(tag);
         if (waiters !== undefined) for (const wake of [...waiters]) wake();
       });
     }
-    return this.#subscriber.status === 'ready';
+    return this.#subscribed && this.#subscriber.status === 'ready';
   }
 
   #notified(tag: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {

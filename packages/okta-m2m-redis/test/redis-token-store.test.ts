@@ -258,6 +258,20 @@ describe('RedisTokenStore', () => {
     assert.ok(Date.now() - started < 5_000, 'woken by the message, not by the 10 s timeout');
   });
 
+  test('a waiter finds a token the holder wrote just before it started waiting (no lost wake-up)', async () => {
+    const holder = storeFor();
+    const waiter = storeFor();
+    await waiter.waitForToken('race', { timeoutMs: 100 }); // connects the subscriber
+    const lease = await holder.lease('race');
+    assert.ok(lease);
+    assert.equal(await waiter.lease('race'), undefined, 'the waiter lost the race for the lease');
+    assert.equal(await holder.set('race', token('meanwhile'), { ttlMs: 60_000, lease }), true);
+    await new Promise((r) => setTimeout(r, 200)); // its wake-up message has come and gone
+    const started = Date.now();
+    assert.equal((await waiter.waitForToken('race', { timeoutMs: 30_000 }))?.value, 'meanwhile');
+    assert.ok(Date.now() - started < 10_000, 'at once, not after the 30 s timeout');
+  });
+
   test('Redis killed: every operation falls back at once, is counted, and Redis is used again once back', async () => {
     const store = storeFor({ probeIntervalMs: 100 });
     await store.set('k', token('before'), { ttlMs: 60_000 });
