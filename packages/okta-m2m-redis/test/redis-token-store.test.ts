@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MAX_RESET_AHEAD_MS, paceTokenRequest, rateLimitBucket, type StoredToken } from 'okta-m2m';
+import { MAX_RESET_AHEAD_MS, paceTokenRequest, rateLimitBucket, type StoredToken, type TokenLease } from 'okta-m2m';
 import { keyLayout, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
 import { startRedis, type TestRedis } from '../src/testing/redis-server.js';
 
@@ -136,19 +136,26 @@ describe('RedisTokenStore', () => {
   });
 
   test('one lease at a time, fences grow, a live holder keeps it, a dead one loses it', async () => {
-    const store = storeFor({ leaseMs: 300 });
-    const other = storeFor({ leaseMs: 300 });
+    // A 2 s lease renewed every ~667 ms: wide enough that a loaded machine's stalls do not decide the outcome.
+    const LEASE = 2_000;
+    const store = storeFor({ leaseMs: LEASE });
+    const other = storeFor({ leaseMs: LEASE });
     const first = await store.lease('lease-key');
     assert.ok(first !== undefined);
     assert.equal(await other.lease('lease-key'), undefined, 'held by the first');
     await first.release();
     const second = await other.lease('lease-key');
     assert.ok(second !== undefined && second.fence > first.fence);
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 2 * LEASE + 500));
     assert.equal(await store.lease('lease-key'), undefined, 'renewed by its live holder past leaseMs');
     await other.close(); // the holder dies without releasing
-    await new Promise((r) => setTimeout(r, 400));
-    const third = await store.lease('lease-key');
+    assert.equal(await store.lease('lease-key'), undefined, 'still held until it runs out');
+    let third: TokenLease | undefined;
+    const closedAt = Date.now();
+    while (third === undefined && Date.now() - closedAt < 3 * LEASE) {
+      await new Promise((r) => setTimeout(r, 100));
+      third = await store.lease('lease-key');
+    }
     assert.ok(third !== undefined && third.fence > second.fence, 'taken over after expiry');
     await third.release();
     await second.release(); // passed on long ago: changes nothing
