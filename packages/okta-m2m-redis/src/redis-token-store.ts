@@ -272,7 +272,8 @@ export class RedisTokenStore implements TokenStore {
     // Listen first, then look: a token written between the caller's last look and now is found by the get, and
     // one written after the get wakes the listener (no lost wake-up).
     const found = new AbortController();
-    const signal = options.signal === undefined ? found.signal : AbortSignal.any([options.signal, found.signal]);
+    const signal =
+      options.signal === undefined ? found.signal : AbortSignal.any([options.signal, found.signal]);
     const notified = this.#notified(layout.tag, timeoutMs, signal);
     const present = await this.get(key);
     if (present !== undefined) {

@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MAX_RESET_AHEAD_MS, paceTokenRequest, rateLimitBucket, type StoredToken, type TokenLease } from 'okta-m2m';
+import {
+  MAX_RESET_AHEAD_MS,
+  paceTokenRequest,
+  rateLimitBucket,
+  type StoredToken,
+  type TokenLease,
+} from 'okta-m2m';
 import { keyLayout, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
 import { startRedis, type TestRedis } from '../src/testing/redis-server.js';
 

@@ -100,7 +100,10 @@ export async function paceTokenRequest(input: {
   if (headroom === undefined || headroom.remaining > reserveFor(headroom.limit)) return 0;
   const aheadMs = headroom.resetAt - input.serverNow();
   if (aheadMs > MAX_RESET_AHEAD_MS) {
-    input.log.debug({ aheadMs }, 'Ignoring a shared rate-limit reset too far ahead to be a one-minute window');
+    input.log.debug(
+      { aheadMs },
+      'Ignoring a shared rate-limit reset too far ahead to be a one-minute window',
+    );
     return 0;
   }
   const waitMs = Math.min(MAX_PACING_WAIT_MS, aheadMs);

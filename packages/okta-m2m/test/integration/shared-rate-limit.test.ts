@@ -81,7 +81,11 @@ void test("a fetch paces once: the DPoP handshake's second request follows at on
   // The fleet reports the window at its reserve before each request (as other replicas keep spending it).
   tokenStore.readRateLimit = async () => ({ limit: 600, remaining: 1, resetAt: clock() + 10_000 });
   const waits: number[] = [];
-  const client = clientFor(emu, app, { dpop: true, tokenStore, deps: { clock, sleep: emulatorSleep(waits) } });
+  const client = clientFor(emu, app, {
+    dpop: true,
+    tokenStore,
+    deps: { clock, sleep: emulatorSleep(waits) },
+  });
   t.after(() => client.close());
   await client.tokens.getToken();
   const metrics = client.metrics();
