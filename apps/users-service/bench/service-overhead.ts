@@ -2,7 +2,7 @@
 // check, validation, the library call, JSON out, a log line, metrics) against `client.users.get(id)` with the
 // library alone, both against the emulator at concurrency 32. Each side runs in its own process so its CPU is
 // measured alone; the emulator and the load generator run in other processes. Runs alternate; medians shown.
-// Usage: npm run bench -- service-overhead   [--runs 5] [--requests 2000]
+// Usage: npm run bench -- service-overhead   [--runs 3] [--requests 2000]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { generateApiKey } from '../src/api-keys.js';
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
     requests: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '32' },
   },

@@ -1,11 +1,12 @@
 /**
  * DPoP cost benchmark. Run: node --conditions=source --import tsx packages/okta-m2m/bench/dpop.ts
- *   [--seconds 5] [--rounds 3] [--concurrency 32]
+ *   [--seconds 2] [--rounds 3] [--concurrency 32]
  *
  * One emulator (in a child process, so its own DPoP checks do not share the client's event loop), two service
  * apps (DPoP required, and Bearer), one okta-m2m client for each. The same workload — `users.get` of random
  * seeded users at the given concurrency for the given time — runs for each client in alternating order, several
- * rounds; the table shows median calls/s and the DPoP/Bearer ratio. A second table gives the cost of one proof.
+ * rounds; the table shows median calls/s, client and emulator CPU per call, and the DPoP/Bearer ratio. The cost of
+ * one proof and of authorize() is measured by users-get.ts.
  * Numbers depend on the machine; compare ratios, not absolutes.
  */
 import { fork } from 'node:child_process';
@@ -13,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from 'okta-emulator';
 import type { ServiceAppCredentials } from 'okta-emulator';
-import { clientInternals, createOktaClient } from '../src/client.js';
+import { createOktaClient } from '../src/client.js';
 import type { OktaClient } from '../src/client.js';
-import { median, proofCost } from './lib/dpop-proof-cost.js';
+import { report } from './lib/report.js';
+import { fmt, median, table } from './lib/stats.js';
 
 interface EmulatorReady {
   url: string;
@@ -69,7 +71,7 @@ async function runEmulatorChild(): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '5' },
+      seconds: { type: 'string', default: '2' },
       rounds: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '32' },
     },
@@ -123,52 +125,32 @@ async function main(): Promise<void> {
     }
     const dpop = median(results.DPoP);
     const bearer = median(results.Bearer);
-    console.log(
-      `\nUsers GET throughput, concurrency ${concurrency}, ${seconds} s per run, ${rounds} runs each`,
-    );
-    console.log(
-      `(Node ${process.version}, ${process.platform}/${process.arch}, emulator in a child process)\n`,
-    );
-    console.log('| client | runs (calls/s) | median calls/s | client CPU µs/call | emulator CPU µs/call |');
-    console.log('| --- | --- | ---: | ---: | ---: |');
-    for (const kind of ['Bearer', 'DPoP'] as const) {
-      const runs = results[kind].map((r) => r.toFixed(0)).join(', ');
-      const [rate, client, server] = [results[kind], cpu[kind], serverCpu[kind]].map((v) =>
-        median(v).toFixed(0),
-      );
-      console.log(`| ${kind} | ${runs} | ${rate} | ${client} | ${server} |`);
-    }
+    const rows = (['Bearer', 'DPoP'] as const).map((kind) => [
+      kind,
+      results[kind].map((r) => fmt(r)).join(', '),
+      fmt(median(results[kind])),
+      fmt(median(cpu[kind])),
+      fmt(median(serverCpu[kind])),
+    ]);
     const clientExtra = median(cpu.DPoP) - median(cpu.Bearer);
-    const share = (clientExtra / median(cpu.Bearer)) * 100;
-    console.log(
-      `\nClient CPU added by DPoP: ${clientExtra.toFixed(0)} µs/call (+${share.toFixed(0)}% over Bearer).`,
-    );
-    console.log(
-      `\nDPoP/Bearer throughput ratio: ${(dpop / bearer).toFixed(3)} (cost ${((1 - dpop / bearer) * 100).toFixed(1)}%)\n`,
-    );
-
-    console.log(
-      '| authorize() (headers for one API call, token cached) | µs per call (median of 5 × 5000) |',
-    );
-    console.log('| --- | ---: |');
-    const url = new URL(`${ready.url}/api/v1/users/${ready.userIds[0] ?? '00u1'}`);
-    for (const kind of ['Bearer', 'DPoP'] as const) {
-      const tokens = clientInternals(clients[kind]).tokens;
-      const means: number[] = [];
-      for (let r = 0; r < 5; r++) {
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < 5000; i++) await tokens.authorize({ method: 'GET', url });
-        means.push(Number(process.hrtime.bigint() - start) / 1000 / 5000);
-      }
-      console.log(`| ${kind} | ${median(means).toFixed(1)} |`);
-    }
-    console.log('');
-
-    console.log('| proof signer | proofs | µs per proof (median of 5 rounds) |');
-    console.log('| --- | --- | --- |');
-    for (const row of await proofCost()) {
-      console.log(`| ${row.signer} | ${row.proofs} | ${row.usPerProof.toFixed(1)} |`);
-    }
+    const serverExtra = median(serverCpu.DPoP) - median(serverCpu.Bearer);
+    report({
+      title: 'DPoP end to end (the emulator verifying every proof)',
+      markdown: [
+        `\`users.get\` of ${ready.userIds.length} seeded users, concurrency ${concurrency}, ${seconds} s per run, ${rounds} ` +
+          'runs per client alternating, the emulator in a child process with rate limits off. On loopback both sides ' +
+          'share the two cores, so throughput is bounded by client + emulator CPU per call.',
+        '',
+        table(
+          ['client', 'runs (calls/s)', 'median calls/s', 'client CPU µs/call', 'emulator CPU µs/call'],
+          rows,
+          'llrrr',
+        ),
+        '',
+        `DPoP/Bearer throughput ${fmt(dpop / bearer, 2)}; DPoP adds ${fmt(clientExtra)} µs of client CPU and ` +
+          `${fmt(serverExtra)} µs of emulator CPU (proof verification) per call.`,
+      ].join('\n'),
+    });
   } finally {
     await Promise.all(Object.values(clients).map((c) => c.close()));
     child.send('close');

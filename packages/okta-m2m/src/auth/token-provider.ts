@@ -264,7 +264,8 @@ export class TokenProvider implements RequestAuthorizer {
   async authorize(request: AuthorizeRequest): Promise<Authorization> {
     const token = await this.getToken(undefined, { signal: request.signal });
     if (token.type === 'DPoP') {
-      const prover = await this.#getProver();
+      // The prover is loaded once; after that no await is spent on it.
+      const prover = this.#prover ?? (await this.#getProver());
       const proof = await prover.proof({
         method: request.method,
         url: request.url,

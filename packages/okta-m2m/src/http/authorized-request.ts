@@ -47,7 +47,7 @@ export interface AuthorizedCall {
  * assertOrgOrigin('https://evil.example/api/v1/users', 'https://example.okta.com') // throws ForeignOriginError
  */
 export function assertOrgOrigin(url: URL | string, orgOrigin: string | URL): URL {
-  const org = new URL(orgOrigin).origin;
+  const org = typeof orgOrigin === 'string' ? originOf(orgOrigin) : new URL(orgOrigin).origin;
   let target: URL;
   try {
     target = new URL(url);
@@ -69,6 +69,14 @@ export function assertOrgOrigin(url: URL | string, orgOrigin: string | URL): URL
     );
   }
   return target;
+}
+
+/** The last org string parsed and its origin: a client sends every call to the same org, so this parses once. */
+let lastOrg: { input: string; origin: string } | undefined;
+
+function originOf(orgOrigin: string): string {
+  if (lastOrg?.input !== orgOrigin) lastOrg = { input: orgOrigin, origin: new URL(orgOrigin).origin };
+  return lastOrg.origin;
 }
 
 /**

@@ -4,7 +4,10 @@
  */
 
 /** Abort `target` when `source` aborts (with the same reason); returns the un-link function. */
-export function follow(target: AbortController, source: AbortSignal | undefined): () => void {
+export function follow(
+  target: { abort(reason?: unknown): void },
+  source: AbortSignal | undefined,
+): () => void {
   if (source === undefined) return () => undefined;
   if (source.aborted) {
     target.abort(source.reason);

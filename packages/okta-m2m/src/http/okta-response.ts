@@ -31,13 +31,14 @@ export interface ResponseContext {
  * const user = processOktaResponse<OktaUser>(await transport.send(factory, opts), { method: 'GET' });
  */
 export function processOktaResponse<T = unknown>(response: HttpResponse, context: ResponseContext): T {
-  const method = context.method.toUpperCase();
-  const path = context.path ?? response.url.pathname;
   if (response.status >= 200 && response.status < 300) {
     if (response.status === 204 || response.body.trim() === '') return undefined as T;
     try {
       return JSON.parse(response.body) as T;
     } catch (error) {
+      // The method and path are formatted only for an error: the success path does no string work.
+      const method = context.method.toUpperCase();
+      const path = context.path ?? response.url.pathname;
       throw new ResponseError(
         `${method} ${path}: Okta answered ${response.status} with a body that is not JSON`,
         response.status,
@@ -49,7 +50,7 @@ export function processOktaResponse<T = unknown>(response: HttpResponse, context
       );
     }
   }
-  throw oktaErrorFromResponse(response, { method, path });
+  throw oktaErrorFromResponse(response, context);
 }
 
 /**

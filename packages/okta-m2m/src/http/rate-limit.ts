@@ -50,6 +50,36 @@ export function parseRateLimit(headers: HeaderRecord): RateLimitInfo | undefined
   };
 }
 
+/**
+ * Whether {@link parseRateLimit} would find rate-limit headers in these lower-case headers (as the transport
+ * delivers them), without parsing them: at least one of the three carries a non-negative integer. Pure.
+ * @example
+ * hasRateLimit({ 'x-rate-limit-remaining': '9' }) // true
+ */
+export function hasRateLimit(headers: HeaderRecord): boolean {
+  return (
+    anyInteger(headers['x-rate-limit-limit']) ||
+    anyInteger(headers['x-rate-limit-remaining']) ||
+    anyInteger(headers['x-rate-limit-reset'])
+  );
+}
+
+function anyInteger(value: string | readonly string[] | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string') return isDigits(value) || numbers([value]).length > 0;
+  return numbers(value).length > 0;
+}
+
+/** A non-empty run of ASCII digits (the common case, checked without splitting). */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Parse an HTTP date (`Fri, 01 Jan 2021 00:00:00 GMT`) to ms since the epoch; `undefined` if absent or invalid. */
 export function parseHttpDate(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;

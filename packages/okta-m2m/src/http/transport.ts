@@ -7,7 +7,7 @@
  *
  * Every attempt calls the caller's RequestFactory again, so a retry carries a new client assertion / DPoP proof.
  */
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ResolvedTransportOptions, TlsOptions } from '../config-types.js';
 import { MAX_TIMER_MS, type Clock, type Logger, type Random, type Sleep } from '../deps.js';
 import {
@@ -19,13 +19,15 @@ import {
   TimeoutError,
 } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RequestEvent } from '../observability/events.js';
 import {
   CircuitBreaker,
   type BreakerPermit,
   type BreakerState,
   type CircuitBreakerOptions,
 } from './circuit-breaker.js';
-import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
+import { AttemptSignal } from './attempt-signal.js';
+import { hasRateLimit, parseRateLimit, type RateLimitInfo } from './rate-limit.js';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
 import type {
   Circuit,
@@ -91,11 +93,15 @@ class UndiciTransport implements OktaTransport {
   readonly #maxBytes: number;
   readonly #userAgent: string;
   #rateLimit: RateLimitInfo | undefined;
+  /** The headers of the latest response with rate-limit headers, parsed only when `rateLimit` is read. */
+  #rateLimitHeaders: HttpResponse['headers'] | undefined;
   #closed = false;
   /** Aborted by close(): a call waiting to retry stops waiting (its timers would keep the process alive). */
   readonly #closing = new AbortController();
   /** Aborted by close({ force: true }): every call's attempt in flight is aborted too. */
   readonly #forceClose = new AbortController();
+  /** The calls in flight, cancelled by close({ force: true }). */
+  readonly #inFlight = new Set<Cancel>();
 
   constructor(options: ResolvedTransportOptions, deps: TransportDeps) {
     this.#deps = deps;
@@ -133,6 +139,10 @@ class UndiciTransport implements OktaTransport {
   }
 
   get rateLimit(): RateLimitInfo | undefined {
+    if (this.#rateLimitHeaders !== undefined) {
+      this.#rateLimit = parseRateLimit(this.#rateLimitHeaders);
+      this.#rateLimitHeaders = undefined;
+    }
     return this.#rateLimit;
   }
 
@@ -162,11 +172,10 @@ class UndiciTransport implements OktaTransport {
     const permit: BreakerPermit = breaker?.acquire(deadlineMs) ?? { allowed: true, trial: false };
     if (!permit.allowed) throw circuitOpen(options.operation, options.circuit ?? 'api', permit.retryAt);
     // The call's signal: aborted by the caller, by the deadline (a real timer backs up the clock arithmetic), or
-    // by close({ force: true }).
+    // by close({ force: true }). Cancelling the call cancels the attempt in flight with the same reason; the
+    // transport does both itself, so nothing listens on the call's signal but the request factory, and
+    // close({ force: true }) reaches the call through the in-flight set instead of a listener per call.
     const call = new AbortController();
-    const unfollow = follow(call, options.signal);
-    const unfollowClose = follow(call, this.#forceClose.signal);
-    const deadlineTimer = setTimeout(() => call.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
     const ctx: CallContext = {
       options,
       deadlineMs,
@@ -174,11 +183,23 @@ class UndiciTransport implements OktaTransport {
       call: call.signal,
       verdict: 'abandoned',
       inFactory: false,
+      attempt: undefined,
     };
+    const cancel: Cancel = {
+      abort: (reason: unknown): void => {
+        call.abort(reason);
+        ctx.attempt?.abort(reason);
+      },
+    };
+    const unfollow = follow(cancel, options.signal);
+    this.#inFlight.add(cancel);
+    const deadlineTimer = setTimeout(() => cancel.abort(DEADLINE), Math.min(deadlineMs, MAX_TIMER_MS));
     try {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#attempt(factory, attempt, ctx);
         ctx.verdict = result.kind !== 'response' || result.response.status >= 500 ? 'failure' : 'success';
+        // An answer below 400 ends the call (decideRetry would stop on it before consulting anything else).
+        if (result.kind === 'response' && result.response.status < 400) return result.response;
         const outcome: AttemptOutcome =
           result.kind === 'response'
             ? {
@@ -228,8 +249,8 @@ class UndiciTransport implements OktaTransport {
     } finally {
       breaker?.record(permit, ctx.verdict);
       clearTimeout(deadlineTimer);
+      this.#inFlight.delete(cancel);
       unfollow();
-      unfollowClose();
     }
   }
 
@@ -238,6 +259,7 @@ class UndiciTransport implements OktaTransport {
       this.#closed = true;
       this.#closing.abort();
       this.#forceClose.abort(new ClosedError('The Okta client was closed with force: the call was aborted.'));
+      for (const cancel of this.#inFlight) cancel.abort(this.#forceClose.signal.reason);
       // The in-flight attempts are aborted above; a dispatcher the caller passed stays theirs to close.
       await this.#ownAgent?.destroy();
       return;
@@ -269,18 +291,21 @@ class UndiciTransport implements OktaTransport {
     const left = ctx.deadlineAt - clock();
     const budget = Math.max(1, Math.min(this.#timeoutMs, left));
     const kind: 'attempt' | 'deadline' = this.#timeoutMs < left ? 'attempt' : 'deadline';
-    const controller = new AbortController();
-    const unfollow = follow(controller, ctx.call);
-    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), Math.min(budget, MAX_TIMER_MS));
+    // Aborted by its timer, or by the call (see send).
+    const signal = new AttemptSignal();
+    if (ctx.call.aborted) signal.abort(ctx.call.reason);
+    ctx.attempt = signal;
+    const timer = setTimeout(() => signal.abort(ATTEMPT_TIMEOUT), Math.min(budget, MAX_TIMER_MS));
     const started = clock();
-    const event = { operation: ctx.options.operation, method: request.method, path, attempt };
     try {
-      const res = await undiciRequest(request.url, {
-        dispatcher: this.#dispatcher,
+      const url = request.url;
+      const res = await this.#dispatcher.request({
+        origin: url.origin,
+        path: url.search === '' ? path : `${path}${url.search}`,
         method: request.method,
         headers: this.#headers(request),
         body: request.body ?? null,
-        signal: controller.signal,
+        signal,
         headersTimeout: budget,
         bodyTimeout: budget,
       });
@@ -290,7 +315,11 @@ class UndiciTransport implements OktaTransport {
         body = await readBody(res.body, this.#maxBytes, headers['content-length']);
       } catch (error) {
         if (error === TOO_LARGE) {
-          metrics.request({ ...event, status: res.statusCode, durationMs: clock() - started });
+          metrics.request({
+            ...attemptEvent(ctx, request.method, path, attempt),
+            status: res.statusCode,
+            durationMs: clock() - started,
+          });
           ctx.verdict = 'success';
           throw new ResponseError(
             `${label}: the response body exceeds ${this.#maxBytes} bytes (status ${res.statusCode})`,
@@ -301,22 +330,45 @@ class UndiciTransport implements OktaTransport {
         throw error;
       }
       const response: HttpResponse = { status: res.statusCode, headers, body, url: request.url };
-      metrics.request({ ...event, status: response.status, durationMs: clock() - started });
-      const rateLimit = parseRateLimit(headers);
-      if (rateLimit !== undefined) this.#rateLimit = rateLimit;
+      metrics.request({
+        operation: ctx.options.operation,
+        method: request.method,
+        path,
+        attempt,
+        status: response.status,
+        durationMs: clock() - started,
+      });
+      // Parsed when read (the `rateLimit` getter) or when the answer may be retried (429 and other failures).
+      let rateLimit: RateLimitInfo | undefined;
+      if (response.status >= 400) {
+        rateLimit = parseRateLimit(headers);
+        if (rateLimit !== undefined) {
+          this.#rateLimit = rateLimit;
+          this.#rateLimitHeaders = undefined;
+        }
+      } else if (hasRateLimit(headers)) {
+        this.#rateLimitHeaders = headers;
+      }
       return { kind: 'response', response, rateLimit };
     } catch (error) {
       if (error instanceof OktaM2MError) throw error;
-      const classified = this.#classify(error, ctx, controller.signal, label, kind, budget, attempt);
+      const classified = this.#classify(error, ctx, signal, label, kind, budget, attempt);
       if (classified.kind === 'fatal') {
-        metrics.request({ ...event, durationMs: clock() - started });
+        metrics.request({
+          ...attemptEvent(ctx, request.method, path, attempt),
+          durationMs: clock() - started,
+        });
         throw classified.error;
       }
-      metrics.request({ ...event, failure: classified.kind, durationMs: clock() - started });
+      metrics.request({
+        ...attemptEvent(ctx, request.method, path, attempt),
+        failure: classified.kind,
+        durationMs: clock() - started,
+      });
       return classified;
     } finally {
       clearTimeout(timer);
-      unfollow();
+      ctx.attempt = undefined;
     }
   }
 
@@ -324,7 +376,7 @@ class UndiciTransport implements OktaTransport {
   #classify(
     error: unknown,
     ctx: CallContext,
-    attemptSignal: AbortSignal,
+    attemptSignal: AttemptSignal,
     label: string,
     kind: 'attempt' | 'deadline',
     budget: number,
@@ -377,15 +429,20 @@ class UndiciTransport implements OktaTransport {
 
   #headers(request: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {};
-    const present = new Set<string>();
-    for (const [name, value] of Object.entries(request.headers)) {
-      headers[name] = value;
-      present.add(name.toLowerCase());
+    let accept = false;
+    let agent = false;
+    let type = false;
+    const given = request.headers;
+    for (const name of Object.keys(given)) {
+      headers[name] = given[name]!;
+      const lower = name.toLowerCase();
+      if (lower === 'accept') accept = true;
+      else if (lower === 'user-agent') agent = true;
+      else if (lower === 'content-type') type = true;
     }
-    if (!present.has('accept')) headers['accept'] = 'application/json';
-    if (!present.has('user-agent')) headers['user-agent'] = this.#userAgent;
-    if (request.body !== undefined && !present.has('content-type'))
-      headers['content-type'] = 'application/json';
+    if (!accept) headers['accept'] = 'application/json';
+    if (!agent) headers['user-agent'] = this.#userAgent;
+    if (request.body !== undefined && !type) headers['content-type'] = 'application/json';
     return headers;
   }
 }
@@ -399,6 +456,13 @@ interface CallContext {
   verdict: 'success' | 'failure' | 'abandoned';
   /** True while the request factory runs (e.g. waits for a token): a deadline then says nothing of this circuit. */
   inFactory: boolean;
+  /** The attempt in flight, if any: cancelled with the call. */
+  attempt: AttemptSignal | undefined;
+}
+
+/** Cancels one call and its attempt in flight. */
+interface Cancel {
+  abort(reason: unknown): void;
 }
 
 /** The call's result: the last response, or the last attempt's error. */
@@ -409,6 +473,16 @@ function settle(result: AttemptResult): HttpResponse {
 
 function isDeadline(error: unknown): boolean {
   return error instanceof TimeoutError && error.kind === 'deadline';
+}
+
+/** The metrics event of an attempt that produced no usable response (a successful one is built in place). */
+function attemptEvent(
+  ctx: CallContext,
+  method: string,
+  path: string,
+  attempt: number,
+): Omit<RequestEvent, 'durationMs'> {
+  return { operation: ctx.options.operation, method, path, attempt };
 }
 
 type AttemptResult =

@@ -305,3 +305,31 @@ void describe('createDpopProver: key loading', () => {
     await jwtVerify(proof, createPublicKey(createPrivateKey({ key: jwk, format: 'jwk' })));
   });
 });
+
+void describe('createDpopProver: claims written as JSON text', () => {
+  void it('escapes a nonce with quotes, backslashes and non-ASCII text, and gives each URL its own htu', async () => {
+    const prover = await createDpopProver({ deps: fakeDeps() });
+    const nonce = 'a"b\\c\u00e9\u2028';
+    const first = new URL('https://acme.okta.com/api/v1/users/a%40example.com?x=1');
+    const second = new URL('https://acme.okta.com/api/v1/users/00u2');
+    const token = 'token-1';
+    const proofs = [
+      await prover.proof({ method: 'get', url: first, accessToken: token, nonce }),
+      await prover.proof({ method: 'GET', url: second, accessToken: token }),
+      await prover.proof({ method: 'GET', url: first }),
+    ];
+    const claims = await Promise.all(proofs.map(async (p) => (await verifyProof(p)).claims));
+    assert.deepEqual(claims[0], {
+      htm: 'GET',
+      htu: 'https://acme.okta.com/api/v1/users/a@example.com',
+      iat: Math.floor(NOW_MS / 1000),
+      jti: 'jti-1',
+      ath: createHash('sha256').update(token).digest('base64url'),
+      nonce,
+    });
+    assert.equal(claims[1]?.['htu'], 'https://acme.okta.com/api/v1/users/00u2');
+    assert.equal(claims[1]?.['nonce'], undefined);
+    assert.equal(claims[2]?.['htu'], 'https://acme.okta.com/api/v1/users/a@example.com');
+    assert.equal(claims[2]?.['ath'], undefined, 'no access token, no ath');
+  });
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHttpDate, parseRateLimit } from '../../src/http/rate-limit.js';
+import fc from 'fast-check';
+import { hasRateLimit, parseHttpDate, parseRateLimit } from '../../src/http/rate-limit.js';
 
 void test('parses the three headers and Date into ms', () => {
   const info = parseRateLimit({
@@ -50,4 +51,28 @@ void test('parseHttpDate: valid, missing and invalid', () => {
   assert.equal(parseHttpDate('Fri, 01 Jan 2021 00:00:00 GMT'), Date.UTC(2021, 0, 1));
   assert.equal(parseHttpDate(undefined), undefined);
   assert.equal(parseHttpDate('not a date'), undefined);
+});
+
+void test('hasRateLimit says whether parseRateLimit finds anything, without parsing (lower-case names)', () => {
+  const value = fc.oneof(
+    fc.constantFrom('', '0', '12', ' 7 ', 'abc', '1,2', ' ,3', '-3', '1.5', '１２', '99999999999'),
+    fc.string(),
+    fc.array(fc.constantFrom('', '5', 'x', '1, y'), { maxLength: 3 }),
+  );
+  const headers = fc.record(
+    {
+      'x-rate-limit-limit': value,
+      'x-rate-limit-remaining': value,
+      'x-rate-limit-reset': value,
+      date: fc.constant('Thu, 01 Jan 1970 00:00:05 GMT'),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(headers, (h) => hasRateLimit(h) === (parseRateLimit(h) !== undefined)),
+    { seed: 11, numRuns: 2000 },
+  );
+  assert.equal(hasRateLimit({ 'x-rate-limit-remaining': '9' }), true);
+  assert.equal(hasRateLimit({ 'x-rate-limit-remaining': 'soon' }), false);
+  assert.equal(hasRateLimit({ date: 'Thu, 01 Jan 1970 00:00:05 GMT' }), false);
 });

@@ -15,6 +15,7 @@ import {
 } from '../../src/errors.js';
 import { createTransport } from '../../src/http/transport.js';
 import { resolveTransportOptions, type TransportOptions } from '../../src/config.js';
+import type { RateLimitInfo } from '../../src/http/rate-limit.js';
 import type { HttpRequest } from '../../src/http/types.js';
 import { LIBRARY_VERSION } from '../../src/http/user-agent.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -327,4 +328,30 @@ void test('breaker: failures open it, calls then fail fast without reaching the 
     opened: 1,
     token: { state: 'closed', opened: 0 },
   });
+});
+
+void test('rateLimit is read from the latest response that carried rate-limit headers', async (t) => {
+  const { transport } = setup();
+  t.after(() => transport.close());
+  let reply: Record<string, string> = {};
+  routes.set('/limited', (_req, res) => res.writeHead(200, reply).end('{}'));
+  const send = () => transport.send(get('/limited'), { operation: 'test', retryable: true });
+  const current = (): RateLimitInfo | undefined => transport.rateLimit;
+  assert.equal(current(), undefined);
+  reply = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': '1000' };
+  await send();
+  reply = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '598', 'x-rate-limit-reset': '1001' };
+  await send();
+  reply = {}; // no rate-limit headers: the last reading stays
+  await send();
+  reply = { 'x-rate-limit-remaining': 'unknown' }; // unreadable: the last reading stays
+  await send();
+  assert.deepEqual(
+    { ...current() },
+    { limit: 600, remaining: 598, resetAt: 1_001_000, serverNow: current()?.serverNow },
+  );
+  reply = { 'x-rate-limit-remaining': '7' };
+  await send();
+  assert.equal(current()?.remaining, 7);
+  assert.equal(current()?.limit, undefined);
 });
