@@ -6,8 +6,8 @@
  * | --- | --- | --- |
  * | `<prefix>{h}:token` | hash | `f` the fence of the write, `v` the sealed token; expires with the token |
  * | `<prefix>{h}:lease` | string | the fence of the current lease holder; expires with the lease |
- * | `<prefix>{h}:fence` | string | the fence counter (`INCR`), never expires |
- * | `<prefix>{h}:rate` | hash | for a rate-limit bucket: `remaining`, `limit`, `reset` (ms); expires at the reset |
+ * | `<prefix>{h}:fence` | string | the fence counter (`INCR`), never expires; a fence above it is from an earlier life of Redis |
+ * | `<prefix>{h}:rate` | hash | for a rate-limit bucket: `remaining`, `limit`, `reset` (ms); expires at the reset, at most 61 s |
  * | `<prefix>events` | channel | messages `h` when a token is written or a lease released |
  */
 import { createHash } from 'node:crypto';

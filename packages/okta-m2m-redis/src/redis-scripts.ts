@@ -14,13 +14,19 @@ redis.call('SET', KEYS[1], fence, 'PX', ARGV[1])
 return fence`;
 
 /**
- * Fenced write: refused (0) when the stored token was written under a newer lease; otherwise store the sealed
+ * Fenced write: refused (0) when the stored token was written under a newer lease, or when the writer's fence
+ * is above the fence counter (a lease from an earlier life of Redis: it restarted without persistence or failed
+ * over, and the counter started again, so that fence says nothing about who is current). A stored `f` above the
+ * counter is from an earlier life too: it is treated as invalid and overwritten. Otherwise store the sealed
  * token with its expiry, end the writer's lease if it still holds it, and wake waiters (1).
- * KEYS: token, lease. ARGV: fence, sealed token, ttl ms, channel, tag.
+ * KEYS: token, lease, fence counter. ARGV: fence, sealed token, ttl ms, channel, tag.
  */
 export const FENCED_SET = `
-local stored = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
+local counter = tonumber(redis.call('GET', KEYS[3]) or '0')
 local fence = tonumber(ARGV[1])
+if fence > counter then return 0 end
+local stored = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
+if stored > counter then stored = 0 end
 if fence < stored then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 'v', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -58,17 +64,26 @@ return 0`;
 
 /**
  * Record rate-limit headroom: kept when it is for a later window, or a lower count in the same window (the
- * most conservative report of the fleet wins); expires when its window resets.
- * KEYS: rate. ARGV: remaining, limit (-1: not sent), reset ms, ttl ms. Returns 1 when written.
+ * most conservative report of the fleet wins); expires when its window resets. Measured on Redis's clock
+ * (`TIME`): a report whose reset is more than the bound ahead is refused, a stored entry whose reset is more
+ * than the TTL cap ahead is not believed (any report replaces it), and the TTL is at most the cap, so no entry
+ * outlives a one-minute window by much.
+ * KEYS: rate. ARGV: remaining, limit (-1: not sent), reset ms, refuse-ahead ms, TTL cap ms. Returns 1 when written.
  */
 export const PUBLISH_RATE_LIMIT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local incoming = tonumber(ARGV[3])
+local cap = tonumber(ARGV[5])
+if incoming - now > tonumber(ARGV[4]) then return 0 end
 local current = redis.call('HMGET', KEYS[1], 'remaining', 'reset')
 if current[2] then
   local reset = tonumber(current[2])
-  local incoming = tonumber(ARGV[3])
-  if incoming < reset then return 0 end
-  if incoming == reset and tonumber(current[1]) <= tonumber(ARGV[1]) then return 0 end
+  if reset - now <= cap then
+    if incoming < reset then return 0 end
+    if incoming == reset and tonumber(current[1]) <= tonumber(ARGV[1]) then return 0 end
+  end
 end
 redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'limit', ARGV[2], 'reset', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.min(cap, incoming - now)))
 return 1`;

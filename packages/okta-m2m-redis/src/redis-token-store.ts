@@ -10,14 +10,19 @@
  * - Values are sealed with AES-256-GCM bound to the cache key (token-cipher.ts); an entry that fails to open is
  *   counted as tampered, deleted (only if unchanged) and reported as absent, so the provider fetches a new one.
  * - A live holder renews its lease every `leaseMs / 3` until it releases it, so a slow fetch keeps the lease
- *   while a holder that died loses it at most `leaseMs` after its death.
+ *   while a holder that died loses it at most `leaseMs` after its death. A holder that degraded meanwhile still
+ *   tries its fenced write once and always tries to release (each bounded by the command timeout), so the
+ *   fleet is not kept waiting for the whole lease by one replica's hiccup.
  * - The token endpoint's rate-limit headroom is shared in clear (numbers, no secret), the lowest count of a
- *   window winning, and expires at the window's reset.
+ *   window winning, and expires at the window's reset. On Redis's clock, a reset more than
+ *   `MAX_RESET_AHEAD_MS` (65 s) ahead is refused, an entry lives at most 61 s, and a stored reset more than 61 s
+ *   ahead (written by anyone else) is replaced by the next report: one bad report cannot stall the fleet.
  * - Key layout and scripts: key-layout.ts and redis-scripts.ts.
  */
 import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
+  MAX_RESET_AHEAD_MS,
   MemoryTokenStore,
   type Logger,
   type SharedRateLimit,
@@ -67,6 +72,9 @@ export interface RedisTokenStoreOptions {
   clock?: (() => number) | undefined;
 }
 
+/** Longest life of a rate-limit entry (ms): a one-minute window and a second of the header's resolution. */
+const RATE_ENTRY_TTL_CAP_MS = 61_000;
+
 /** Where the store currently serves from. */
 export type StoreMode = 'shared' | 'degraded';
 
@@ -100,6 +108,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #renewals = new Set<ReturnType<typeof setInterval>>();
   #subscriber: Redis | undefined;
+  /** True once SUBSCRIBE was acknowledged on the current subscriber connection (not merely connected). */
+  #subscribed = false;
   #mode: StoreMode = 'shared';
   #nextProbeAt = 0;
   #closed = false;
@@ -194,7 +204,7 @@ export class RedisTokenStore implements TokenStore {
         const sealed = seal(this.#key, JSON.stringify(token), key);
         const written = await this.#script(
           FENCED_SET,
-          [layout.token, layout.lease],
+          [layout.token, layout.lease, layout.fence],
           [redisFence, sealed, ttlMs, layout.channel, layout.tag],
         );
         if (written !== 1) this.#metrics.count('fencedWritesRefused');
@@ -205,6 +215,8 @@ export class RedisTokenStore implements TokenStore {
           ttlMs,
           lease: lease !== undefined && !this.#redisLeases.has(lease) ? lease : undefined,
         }),
+      // Under a Redis lease the fleet waits for this write: try Redis even while degraded.
+      redisFence > 0,
     );
   }
 
@@ -257,21 +269,37 @@ export class RedisTokenStore implements TokenStore {
     const layout = keyLayout(this.#prefix, key);
     const subscribed = this.#subscribe();
     const timeoutMs = subscribed ? options.timeoutMs : Math.min(options.timeoutMs, this.#pollMs);
-    await this.#notified(layout.tag, timeoutMs, options.signal);
+    // Listen first, then look: a token written between the caller's last look and now is found by the get, and
+    // one written after the get wakes the listener (no lost wake-up).
+    const found = new AbortController();
+    const signal =
+      options.signal === undefined ? found.signal : AbortSignal.any([options.signal, found.signal]);
+    const notified = this.#notified(layout.tag, timeoutMs, signal);
+    const present = await this.get(key);
+    if (present !== undefined) {
+      found.abort();
+      return present;
+    }
+    await notified;
     return this.get(key);
   }
 
   /** Share a token endpoint's rate-limit headroom with the fleet (not secret: stored in clear). */
   async publishRateLimit(bucket: string, headroom: SharedRateLimit): Promise<void> {
     const layout = keyLayout(this.#prefix, bucket);
-    const ttlMs = Math.max(1, Math.ceil(headroom.resetAt - this.#clock()));
     await this.#shared(
       'publishRateLimit',
       async () => {
         await this.#script(
           PUBLISH_RATE_LIMIT,
           [layout.rate],
-          [headroom.remaining, headroom.limit ?? -1, headroom.resetAt, ttlMs],
+          [
+            headroom.remaining,
+            headroom.limit ?? -1,
+            Math.round(headroom.resetAt),
+            MAX_RESET_AHEAD_MS,
+            RATE_ENTRY_TTL_CAP_MS,
+          ],
         );
       },
       () => this.#fallback.publishRateLimit?.(bucket, headroom) ?? Promise.resolve(),
@@ -303,18 +331,22 @@ export class RedisTokenStore implements TokenStore {
     this.#renewals.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
+    this.#subscribed = false;
     subscriber?.disconnect();
     if (this.#owned) this.#redis.disconnect();
   }
 
+  /**
+   * Release a Redis lease whatever the mode (bounded by the command timeout): a replica that degraded while
+   * holding it would otherwise keep the fleet waiting for the whole lease. A failure leaves it to run out.
+   */
   async #release(layout: KeyLayout, fence: number): Promise<void> {
-    if (this.#closed || this.#mode === 'degraded') return; // the lease runs out on its own
     try {
       await this.#withTimeout(
         this.#script(RELEASE_LEASE, [layout.lease], [fence, layout.channel, layout.tag]),
       );
     } catch (error) {
-      this.#degrade('release', error);
+      if (!this.#closed) this.#degrade('release', error);
     }
   }
 
@@ -331,9 +363,17 @@ export class RedisTokenStore implements TokenStore {
     return undefined;
   }
 
-  /** Run `op` on Redis within the command timeout; on failure (or while degraded) run `fallback`. */
-  async #shared<T>(name: string, op: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
-    if (this.#closed || (this.#mode === 'degraded' && !this.#mayProbe())) {
+  /**
+   * Run `op` on Redis within the command timeout; on failure (or while degraded, unless `evenIfDegraded`) run
+   * `fallback`.
+   */
+  async #shared<T>(
+    name: string,
+    op: () => Promise<T>,
+    fallback: () => Promise<T>,
+    evenIfDegraded = false,
+  ): Promise<T> {
+    if (this.#closed || (this.#mode === 'degraded' && !evenIfDegraded && !this.#mayProbe())) {
       this.#metrics.count('fallbackOps');
       return fallback();
     }
@@ -415,7 +455,7 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  /** Make sure the subscriber connection exists; true when it is subscribed now. */
+  /** Make sure the subscriber connection exists; true when its SUBSCRIBE has been acknowledged. */
   #subscribe(): boolean {
     if (this.#closed) return false;
     if (this.#subscriber === undefined) {
@@ -423,15 +463,25 @@ export class RedisTokenStore implements TokenStore {
       this.#subscriber = subscriber;
       const channel = eventsChannel(this.#prefix);
       subscriber.on('error', () => this.#metrics.count('redisErrors'));
+      const unsubscribed = (): void => {
+        if (this.#subscriber === subscriber) this.#subscribed = false;
+      };
+      subscriber.on('close', unsubscribed);
+      subscriber.on('end', unsubscribed);
       subscriber.on('ready', () => {
-        subscriber.subscribe(channel).catch(() => undefined);
+        subscriber
+          .subscribe(channel)
+          .then(() => {
+            if (this.#subscriber === subscriber && subscriber.status === 'ready') this.#subscribed = true;
+          })
+          .catch(() => undefined);
       });
       subscriber.on('message', (_channel: string, tag: string) => {
         const waiters = this.#waiters.get(tag);
         if (waiters !== undefined) for (const wake of [...waiters]) wake();
       });
     }
-    return this.#subscriber.status === 'ready';
+    return this.#subscribed && this.#subscriber.status === 'ready';
   }
 
   #notified(tag: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {

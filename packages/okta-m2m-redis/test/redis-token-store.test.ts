@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import type { StoredToken } from 'okta-m2m';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  MAX_RESET_AHEAD_MS,
+  paceTokenRequest,
+  rateLimitBucket,
+  type StoredToken,
+  type TokenLease,
+} from 'okta-m2m';
 import { keyLayout, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
 import { startRedis, type TestRedis } from '../src/testing/redis-server.js';
 
@@ -63,6 +70,60 @@ describe('RedisTokenStore', () => {
     assert.equal(await admin.exists(keyLayout('okta-m2m:', bucket).rate), 0, 'and the key expired');
   });
 
+  test('a far reset cannot stall the fleet: refused, replaced, capped, and not paced on', async () => {
+    const [a, b] = [storeFor(), storeFor()];
+    const bucket = rateLimitBucket(new URL('https://far.okta.com/oauth2/v1/token'));
+    const rate = keyLayout('okta-m2m:', bucket).rate;
+    const year = 365 * 86_400_000;
+    await a.publishRateLimit(bucket, { limit: 1200, remaining: 0, resetAt: Date.now() + year });
+    assert.equal(await b.readRateLimit(bucket), undefined, 'a reset a year ahead is refused');
+
+    // An entry written by anyone else (values are in clear): the next healthy report replaces it.
+    await admin.hset(rate, 'remaining', '0', 'limit', '1200', 'reset', String(Date.now() + year));
+    const sleeps: number[] = [];
+    const pace = (): Promise<number> =>
+      paceTokenRequest({
+        store: b,
+        bucket,
+        serverNow: Date.now,
+        sleep: async (ms) => void sleeps.push(ms),
+        log: { warn: () => undefined, debug: () => undefined } as never,
+      });
+    assert.equal(await pace(), 0, 'a reset a year ahead is not paced on');
+    assert.deepEqual(sleeps, []);
+    const resetAt = Date.now() + 30_000;
+    await b.publishRateLimit(bucket, { limit: 1200, remaining: 1199, resetAt });
+    assert.deepEqual(await a.readRateLimit(bucket), { limit: 1200, remaining: 1199, resetAt });
+
+    // A believable reset up to the bound is kept, but the entry lives at most 61 s.
+    const late = Date.now() + MAX_RESET_AHEAD_MS - 1_000;
+    await a.publishRateLimit(bucket, { limit: 1200, remaining: 5, resetAt: late });
+    assert.equal((await b.readRateLimit(bucket))?.resetAt, late);
+    const ttl = await admin.pttl(rate);
+    assert.ok(ttl > 0 && ttl <= 61_000, `the entry's life is capped (pttl ${ttl})`);
+    await admin.del(rate);
+  });
+
+  test('pacing waits for a near reset, and close ends the wait', async () => {
+    const store = storeFor();
+    const bucket = rateLimitBucket(new URL('https://near.okta.com/oauth2/v1/token'));
+    await store.publishRateLimit(bucket, { limit: 1200, remaining: 1, resetAt: Date.now() + 30_000 });
+    const closing = new AbortController();
+    const started = Date.now();
+    const waiting = paceTokenRequest({
+      store,
+      bucket,
+      serverNow: Date.now,
+      sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal }),
+      log: { warn: () => undefined, debug: () => undefined } as never,
+      signal: closing.signal,
+    });
+    setTimeout(() => closing.abort(new Error('closed')), 100);
+    await assert.rejects(waiting, { name: 'AbortError' });
+    assert.ok(Date.now() - started < 10_000, 'ended by the signal, not by the 30 s reset');
+    await admin.del(keyLayout('okta-m2m:', bucket).rate);
+  });
+
   test('a token round-trips, and Redis holds only its sealed form under a hashed key', async () => {
     const store = storeFor();
     const key = 'v1 https://acme.okta.com/oauth2/v1/token 0oa1 thumb okta.users.read';
@@ -81,19 +142,26 @@ describe('RedisTokenStore', () => {
   });
 
   test('one lease at a time, fences grow, a live holder keeps it, a dead one loses it', async () => {
-    const store = storeFor({ leaseMs: 300 });
-    const other = storeFor({ leaseMs: 300 });
+    // A 2 s lease renewed every ~667 ms: wide enough that a loaded machine's stalls do not decide the outcome.
+    const LEASE = 2_000;
+    const store = storeFor({ leaseMs: LEASE });
+    const other = storeFor({ leaseMs: LEASE });
     const first = await store.lease('lease-key');
     assert.ok(first !== undefined);
     assert.equal(await other.lease('lease-key'), undefined, 'held by the first');
     await first.release();
     const second = await other.lease('lease-key');
     assert.ok(second !== undefined && second.fence > first.fence);
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 2 * LEASE + 500));
     assert.equal(await store.lease('lease-key'), undefined, 'renewed by its live holder past leaseMs');
     await other.close(); // the holder dies without releasing
-    await new Promise((r) => setTimeout(r, 400));
-    const third = await store.lease('lease-key');
+    assert.equal(await store.lease('lease-key'), undefined, 'still held until it runs out');
+    let third: TokenLease | undefined;
+    const closedAt = Date.now();
+    while (third === undefined && Date.now() - closedAt < 3 * LEASE) {
+      await new Promise((r) => setTimeout(r, 100));
+      third = await store.lease('lease-key');
+    }
     assert.ok(third !== undefined && third.fence > second.fence, 'taken over after expiry');
     await third.release();
     await second.release(); // passed on long ago: changes nothing
@@ -114,6 +182,59 @@ describe('RedisTokenStore', () => {
     assert.equal((await a.get('fenced'))?.value, 'newer');
     assert.equal(a.metrics().fencedWritesRefused, 1);
     assert.equal(await admin.exists(keyLayout('okta-m2m:', 'fenced').lease), 0, 'the write ended the lease');
+  });
+
+  test('after Redis loses the fence counter (restart without persistence), the current holder wins', async () => {
+    const a = storeFor();
+    const b = storeFor();
+    const names = keyLayout('okta-m2m:', 'reborn');
+    await admin.set(names.fence, 56); // the fleet has been running a while
+    const old = await a.lease('reborn');
+    assert.ok(old && old.fence === 57);
+    await admin.flushall(); // Redis restarts empty while A is still fetching
+    const current = await b.lease('reborn');
+    assert.ok(current && current.fence === 1, 'the counter started again');
+    assert.equal(await a.set('reborn', token('from-earlier-life'), { ttlMs: 60_000, lease: old }), false);
+    assert.equal(await b.set('reborn', token('current'), { ttlMs: 60_000, lease: current }), true);
+    assert.equal(await a.set('reborn', token('from-earlier-life'), { ttlMs: 60_000, lease: old }), false);
+    assert.equal((await b.get('reborn'))?.value, 'current');
+
+    // A token written in the earlier life (f above the counter) does not block the current holder.
+    await admin.hset(names.token, 'f', '900');
+    const next = await b.lease('reborn');
+    assert.ok(next && next.fence === 2);
+    assert.equal(await b.set('reborn', token('next'), { ttlMs: 60_000, lease: next }), true);
+    assert.equal((await a.get('reborn'))?.value, 'next');
+  });
+
+  test('a holder that degrades while fetching still writes and releases, so the fleet does not wait out the lease', async () => {
+    const clientA = new Redis(redis.url);
+    clientA.on('error', () => undefined);
+    const a = new RedisTokenStore({ redis: clientA, encryptionKey: KEY, leaseMs: 20_000 });
+    const b = storeFor({ leaseMs: 20_000 });
+    try {
+      await a.ready();
+      const lease = await a.lease('hiccup');
+      assert.ok(lease);
+      clientA.emit('error', new Error('one command of A timed out')); // a stall on A only
+      assert.equal(a.mode, 'degraded');
+      await b.waitForToken('hiccup', { timeoutMs: 100 }); // connects b's subscriber
+      const started = Date.now();
+      const waiting = b.waitForToken('hiccup', { timeoutMs: 15_000 });
+      assert.equal(await a.set('hiccup', token('from-a'), { ttlMs: 60_000, lease }), true);
+      await lease.release();
+      assert.equal((await waiting)?.value, 'from-a', 'the fleet gets the token of the holder');
+      assert.ok(Date.now() - started < 10_000, 'woken by the write, not by the end of the wait');
+
+      const second = await a.lease('hiccup-2');
+      assert.ok(second);
+      clientA.emit('error', new Error('another stall'));
+      await second.release(); // the fetch failed: no write, but the lease is given back
+      assert.ok(await b.lease('hiccup-2'), 'the lease is free at once, not after 20 s');
+    } finally {
+      await a.close();
+      clientA.disconnect();
+    }
   });
 
   test('a tampered entry, or one moved to another key, is refused, counted and deleted', async () => {
@@ -148,6 +269,20 @@ describe('RedisTokenStore', () => {
     const got = await waiting;
     assert.equal(got?.value, 'woken');
     assert.ok(Date.now() - started < 5_000, 'woken by the message, not by the 10 s timeout');
+  });
+
+  test('a waiter finds a token the holder wrote just before it started waiting (no lost wake-up)', async () => {
+    const holder = storeFor();
+    const waiter = storeFor();
+    await waiter.waitForToken('race', { timeoutMs: 100 }); // connects the subscriber
+    const lease = await holder.lease('race');
+    assert.ok(lease);
+    assert.equal(await waiter.lease('race'), undefined, 'the waiter lost the race for the lease');
+    assert.equal(await holder.set('race', token('meanwhile'), { ttlMs: 60_000, lease }), true);
+    await new Promise((r) => setTimeout(r, 200)); // its wake-up message has come and gone
+    const started = Date.now();
+    assert.equal((await waiter.waitForToken('race', { timeoutMs: 30_000 }))?.value, 'meanwhile');
+    assert.ok(Date.now() - started < 10_000, 'at once, not after the 30 s timeout');
   });
 
   test('Redis killed: every operation falls back at once, is counted, and Redis is used again once back', async () => {

@@ -77,6 +77,12 @@ export type { KeyFunction, KeyFunctionResult, KeyStatus } from './auth/key-sourc
 // Token stores: share tokens between processes (okta-m2m-redis implements TokenStore on Redis).
 export { MemoryTokenStore } from './auth/memory-token-store.js';
 export type { MemoryTokenStoreOptions } from './auth/memory-token-store.js';
+export {
+  MAX_PACING_WAIT_MS,
+  MAX_RESET_AHEAD_MS,
+  paceTokenRequest,
+  rateLimitBucket,
+} from './auth/token-pacing.js';
 export type {
   TokenStore,
   StoredToken,

@@ -104,23 +104,32 @@ export class MemoryTokenStore implements TokenStore {
     key: string,
     options: { timeoutMs: number; signal?: AbortSignal | undefined },
   ): Promise<StoredToken | undefined> {
-    const { signal } = options;
-    if (signal?.aborted) return undefined;
-    await new Promise<void>((resolve) => {
+    if (options.signal?.aborted) return undefined;
+    // Listen first, then look (no lost wake-up between the caller's last look and the wait).
+    const found = new AbortController();
+    const signal =
+      options.signal === undefined ? found.signal : AbortSignal.any([options.signal, found.signal]);
+    const notified = new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(key) ?? new Set<() => void>();
       this.#waiters.set(key, waiters);
       const done = (): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        signal.removeEventListener('abort', done);
         waiters.delete(done);
         if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, options.timeoutMs));
       timer.unref();
-      signal?.addEventListener('abort', done, { once: true });
+      signal.addEventListener('abort', done, { once: true });
       waiters.add(done);
     });
+    const present = await this.get(key);
+    if (present !== undefined) {
+      found.abort();
+      return present;
+    }
+    await notified;
     return this.get(key);
   }
 

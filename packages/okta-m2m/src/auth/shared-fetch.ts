@@ -6,9 +6,10 @@
  * - A stored token the caller accepts is used without a request. Otherwise the lease is taken and the store
  *   read again (a holder may have finished in between) before fetching; the token fetched is written fenced
  *   by the lease and the lease released.
- * - Without the lease, wait for the holder's token (woken by the store) in slices of at most 1 s, trying the
- *   lease again after each slice, so a holder that died delays others only until its lease runs out. After
- *   `maxWaitMs` in all, fetch without the lease.
+ * - Without the lease, wait for the holder's token (woken by the store; a token the holder wrote between our
+ *   failed lease and the wait is returned at once) in slices of at most 1 s, trying the lease again after each
+ *   slice, so a holder that died delays others only until its lease runs out. After `maxWaitMs` in all, fetch
+ *   without the lease.
  * - A store that rejects never fails the fetch: the failure is logged and the process fetches for itself (its
  *   own single flight still holds, one level up in the token provider).
  */

@@ -164,6 +164,8 @@ export class TokenProvider implements RequestAuthorizer {
   #prover: DpopProver | undefined;
   #proverPromise: Promise<DpopProver> | undefined;
   #closed = false;
+  /** Aborted by close(): ends a pacing wait. */
+  readonly #closing = new AbortController();
 
   constructor(options: TokenProviderOptions) {
     this.#transport = options.transport;
@@ -311,6 +313,7 @@ export class TokenProvider implements RequestAuthorizer {
   /** Stop background refreshes; later calls reject with {@link ClosedError}. */
   close(): void {
     this.#closed = true;
+    this.#closing.abort();
     for (const entry of this.#entries.values()) {
       if (entry.timer !== undefined) clearTimeout(entry.timer);
       entry.timer = undefined;
@@ -519,10 +522,14 @@ export class TokenProvider implements RequestAuthorizer {
     let keyRetries = 0;
     let status: number | undefined;
     let skewCorrected = false;
+    let paced = false;
     try {
       for (let round = 1; ; round++) {
         const prover = this.#dpopActive ? await this.#getProver() : undefined;
-        await this.#pace();
+        if (!paced) {
+          paced = true; // once per fetch: the handshake's and retries' requests follow at once
+          await this.#pace();
+        }
         let signedWith: SigningKey | undefined;
         const response = await this.#transport.send(
           async () => {
@@ -548,7 +555,7 @@ export class TokenProvider implements RequestAuthorizer {
         );
         status = response.status;
         if (this.#rateBucket !== undefined)
-          publishHeadroom(this.#tokenStore, this.#rateBucket, response, this.#log);
+          publishHeadroom(this.#tokenStore, this.#rateBucket, response, this.#log, serverNow);
         const receivedAt = clock();
         let result: ReturnType<typeof processTokenResponse>;
         try {
@@ -651,6 +658,10 @@ export class TokenProvider implements RequestAuthorizer {
       serverNow: this.#serverClock.now,
       sleep: this.#deps.sleep,
       log: this.#log,
+      signal: this.#closing.signal,
+    }).catch((error: unknown) => {
+      if (this.#closing.signal.aborted) throw new ClosedError();
+      throw error;
     });
     if (waitedMs > 0) this.#metrics.tokenPaced({ waitedMs });
   }

@@ -10,8 +10,9 @@
  *   (a higher `fence`) is already stored, so a process that lost its lease cannot overwrite a newer token.
  * - `lease` never waits: it returns a lease or `undefined` when another holder has it. A lease ends when
  *   released or when its time runs out, so a holder that died blocks nobody for longer than that.
- * - `waitForToken` resolves with the stored token when a holder writes one or releases its lease, or with
- *   `undefined` when `timeoutMs` passes or `signal` aborts; it never rejects for a timeout.
+ * - `waitForToken` resolves at once with a token already stored, else with the stored token when a holder
+ *   writes one or releases its lease, or with `undefined` when `timeoutMs` passes or `signal` aborts; it never
+ *   rejects for a timeout. It starts listening before it looks, so a token written in between is not missed.
  * - Methods may reject (a store that is down); the token provider then carries on with its in-process cache
  *   and single flight, so no call fails because a store failed.
  * - Optional rate-limit sharing: `publishRateLimit` records the token endpoint's `X-Rate-Limit-*` headroom seen

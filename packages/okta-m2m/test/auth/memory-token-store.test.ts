@@ -92,3 +92,18 @@ test('rate-limit headroom: the lowest count of a window wins, a later window rep
   await store.publishRateLimit('bucket', { limit: 10, remaining: 9, resetAt: 120_000 });
   assert.deepEqual(await store.readRateLimit('bucket'), { limit: 10, remaining: 9, resetAt: 120_000 });
 });
+
+test('a waiter finds a token written before it started waiting (no lost wake-up)', async () => {
+  const store = new MemoryTokenStore();
+  const lease = await store.lease('k');
+  assert.equal(await store.lease('k'), undefined, 'another holder has it');
+  await store.set('k', stored('written-meanwhile', Date.now()), { ttlMs: 60_000, lease }); // the holder finishes
+  const keepAlive = setTimeout(() => undefined, 60_000);
+  try {
+    const started = Date.now();
+    assert.equal((await store.waitForToken('k', { timeoutMs: 30_000 }))?.value, 'written-meanwhile');
+    assert.ok(Date.now() - started < 10_000, 'at once, not after the timeout');
+  } finally {
+    clearTimeout(keepAlive);
+  }
+});

@@ -39,8 +39,10 @@ void test('a client sharing the store waits for the reset instead of meeting a 4
   const tokenStore = new MemoryTokenStore();
   const aWaits: number[] = [];
   const bWaits: number[] = [];
-  const a = clientFor(emu, app, { dpop: false, tokenStore, deps: { sleep: emulatorSleep(aWaits) } });
-  const b = clientFor(emu, app, { dpop: false, tokenStore, deps: { sleep: emulatorSleep(bWaits) } });
+  // The clients' hosts keep the server's time (a reset over a minute ahead of it is not believed).
+  const clock = (): number => emu.clock.now();
+  const a = clientFor(emu, app, { dpop: false, tokenStore, deps: { clock, sleep: emulatorSleep(aWaits) } });
+  const b = clientFor(emu, app, { dpop: false, tokenStore, deps: { clock, sleep: emulatorSleep(bWaits) } });
   t.after(() => Promise.all([a.close(), b.close()]));
 
   await spendTwo(a); // remaining 1 of 3: the reserve
@@ -69,4 +71,25 @@ void test('without a shared store nothing is paced: the third request of the win
   await spendTwo(b).catch(() => undefined); // the fourth meets the 429 (the retry policy then waits for reset)
   assert.equal(a.metrics().token.paced.count + b.metrics().token.paced.count, 0);
   assert.ok((b.metrics().requests.byStatus['429'] ?? 0) >= 1, JSON.stringify(b.metrics().requests.byStatus));
+});
+
+void test("a fetch paces once: the DPoP handshake's second request follows at once", async (t) => {
+  emu.clock.advance(120_000);
+  const app = await emu.createServiceApp({ dpop: true });
+  const clock = (): number => emu.clock.now();
+  const tokenStore = new MemoryTokenStore({ clock });
+  // The fleet reports the window at its reserve before each request (as other replicas keep spending it).
+  tokenStore.readRateLimit = async () => ({ limit: 600, remaining: 1, resetAt: clock() + 10_000 });
+  const waits: number[] = [];
+  const client = clientFor(emu, app, {
+    dpop: true,
+    tokenStore,
+    deps: { clock, sleep: emulatorSleep(waits) },
+  });
+  t.after(() => client.close());
+  await client.tokens.getToken();
+  const metrics = client.metrics();
+  assert.equal(metrics.token.requests, 2, 'the DPoP handshake: a nonce, then the token');
+  assert.equal(waits.length, 1, `waited once: ${JSON.stringify(waits)}`);
+  assert.equal(metrics.token.paced.count, 1);
 });
