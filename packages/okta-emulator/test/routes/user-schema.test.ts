@@ -74,4 +74,23 @@ void describe('user schema: custom attributes, once defined, are accepted in pro
   void test('an unknown schema id is 404', async () => {
     assert.equal((await inject('GET', '/api/v1/meta/schemas/user/oscNOSUCHSCHEMA00000')).statusCode, 404);
   });
+  void test('a custom string attribute with a control character is E0000001, as a base attribute is', async () => {
+    const defined = await inject('POST', '/api/v1/meta/schemas/user/default', {
+      definitions: {
+        custom: {
+          id: '#custom',
+          type: 'object',
+          properties: { nickname: { title: 'Nickname', type: 'string' } },
+        },
+      },
+    });
+    assert.equal(defined.statusCode, 200, defined.body);
+    const res = await inject('POST', '/api/v1/users', profile({ nickname: 'Ada\u0000' }, 40));
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual((res.json() as Json).errorCauses, [
+      { errorSummary: 'nickname: The field contains control characters' },
+    ]);
+    const ok = await inject('POST', '/api/v1/users', profile({ nickname: 'Ada' }, 41));
+    assert.equal(ok.statusCode, 200, ok.body);
+  });
 });

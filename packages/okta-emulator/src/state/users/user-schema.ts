@@ -5,6 +5,7 @@
  * `UserSchemaAddRequest`, `UserSchemaResponse`). Setting a custom attribute to `null` removes it.
  */
 import { PROFILE_ATTRIBUTES } from './user-record.js';
+import { controlCharactersCause, hasControlCharacters } from '../../lib/text.js';
 
 /** The JSON types a custom attribute may have (management.yaml `UserSchemaAttributeType`). */
 const TYPES = new Set(['string', 'boolean', 'number', 'integer', 'array']);
@@ -103,6 +104,7 @@ export function checkCustomValue(
     (def.type === 'array' && Array.isArray(value));
   if (!ok) return `${name}: Property value does not match the type ${def.type}`;
   if (typeof value === 'string') {
+    if (hasControlCharacters(value)) return controlCharactersCause(name);
     if (typeof def.minLength === 'number' && value.length < def.minLength)
       return `${name}: The field is too short`;
     if (typeof def.maxLength === 'number' && value.length > def.maxLength)
