@@ -2,7 +2,7 @@
 // a Bearer token when DPoP was required (no silent downgrade), an access token kept in an error's attached
 // response, an endless pagination loop; and relative `next` links resolved against the page's URL with the
 // origin check after resolution.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
@@ -18,6 +18,18 @@ import { SswsAuthorizer } from '../helpers/ssws-authorizer.js';
 const privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   .privateKey.export({ format: 'pem', type: 'pkcs8' })
   .toString();
+
+/** A UsersApi over a fresh transport (no real backoff waits) to `orgUrl`, closed after the test. */
+function usersApiFor(t: TestContext, orgUrl: string, authorizer = new SswsAuthorizer(['t'])): UsersApi {
+  const transport = createTransport(resolveTransportOptions({}), {
+    clock: Date.now,
+    sleep: async () => undefined,
+    random: () => 0,
+    metrics: new Metrics(),
+  });
+  t.after(() => transport.close());
+  return new UsersApi({ transport, authorizer, orgUrl });
+}
 
 void test('dpop: true and the server answers a Bearer token: DpopError, no silent downgrade', async (t) => {
   const srv = await startLoopbackServer((_req, res) =>
@@ -98,14 +110,7 @@ void test('pagination: relative next links are resolved; a next link back to a p
     }
   });
   t.after(() => srv.close());
-  const transport = createTransport(resolveTransportOptions({}), {
-    clock: Date.now,
-    sleep: async () => undefined,
-    random: () => 0,
-    metrics: new Metrics(),
-  });
-  t.after(() => transport.close());
-  const users = new UsersApi({ transport, authorizer: new SswsAuthorizer(['t']), orgUrl: srv.url });
+  const users = usersApiFor(t, srv.url);
   const seen: string[] = [];
   await assert.rejects(
     (async () => {
@@ -137,14 +142,7 @@ void test('pagination: a next link back to a page already read, disguised by a f
     }
   });
   t.after(() => srv.close());
-  const transport = createTransport(resolveTransportOptions({}), {
-    clock: Date.now,
-    sleep: async () => undefined,
-    random: () => 0,
-    metrics: new Metrics(),
-  });
-  t.after(() => transport.close());
-  const users = new UsersApi({ transport, authorizer: new SswsAuthorizer(['t']), orgUrl: srv.url });
+  const users = usersApiFor(t, srv.url);
   let pages = 0;
   await assert.rejects(
     (async () => {
@@ -162,15 +160,8 @@ void test('pagination: a relative next link that resolves to another origin is r
     }),
   );
   t.after(() => srv.close());
-  const transport = createTransport(resolveTransportOptions({}), {
-    clock: Date.now,
-    sleep: async () => undefined,
-    random: () => 0,
-    metrics: new Metrics(),
-  });
-  t.after(() => transport.close());
   const authorizer = new SswsAuthorizer(['t']);
-  const users = new UsersApi({ transport, authorizer, orgUrl: srv.url });
+  const users = usersApiFor(t, srv.url, authorizer);
   const pages = users.pages();
   const first = await pages.next();
   assert.equal(first.value?.nextUrl, 'http://evil.example/api/v1/users?after=u1');
